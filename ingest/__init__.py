@@ -1,0 +1,1 @@
+"""Turn guideline files into documents, passages and concept mentions."""

@@ -1,0 +1,1 @@
+"""Concept mentions: terminology labels, abbreviations and discovered terms."""

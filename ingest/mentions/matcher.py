@@ -1,0 +1,170 @@
+"""Terminology labels found in running text, in every language.
+
+Labels and text are compared after NFKC normalisation and case folding
+(normalize.py), with one Aho-Corasick pass over the text for all labels.
+A hit counts only where it sits on word boundaries, and what a boundary is
+depends on the language:
+
+- spaced languages (en, sw, yo): both ends on token boundaries; English
+  also takes a plural "s"/"es" left over in the last token;
+- Korean: the start on a token boundary, the end on one or followed inside its
+  token only by a particle ("당뇨병은" holds "당뇨병");
+- Thai and Chinese, whose tokenizers may fuse a term with its neighbour
+  ("โรคเบาหวาน" holds "เบาหวาน") or split it: an end may fall inside a token
+  when the rest of that token is itself made of dictionary words, which keeps
+  "ตา" (eye) out of "ตาย" (die);
+- Japanese: both ends on token boundaries (Sudachi's finest split mode).
+
+Where hits overlap, the longest wins: "type 2 diabetes" over "diabetes".
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+import ahocorasick
+
+from ingest.segment.korean import is_particle
+from ingest.segment.normalize import normalize, normalize_with_offsets
+from ingest.segment.tokenize import Token, pipeline, tokenize
+from kb.languages import get_language
+
+_ENGLISH_PLURALS = ("s", "es")
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    concept_ids: tuple[str, ...]
+
+
+def matchable(norm_label: str) -> bool:
+    """Labels too short or too generic to find in text alone (a lone kanji, a number)."""
+    core = "".join(ch for ch in norm_label if ch.isalnum())
+    return len(core) >= 2 and not core.isdigit()
+
+
+class TermMatcher:
+    """Finds labels of one language's concepts in text of that language."""
+
+    def __init__(self, lang: str, labels: Iterable[tuple[str, str]]):
+        """`labels` holds (label text, concept id) pairs."""
+        self.lang = get_language(lang).code
+        self._concepts: dict[str, set[str]] = defaultdict(set)
+        for text, concept_id in labels:
+            norm = normalize(text).strip()
+            if matchable(norm):
+                self._concepts[norm].add(concept_id)
+        self._automaton = ahocorasick.Automaton()
+        for norm in self._concepts:
+            self._automaton.add_word(norm, norm)
+        if self._concepts:
+            self._automaton.make_automaton()
+
+    def __len__(self) -> int:
+        return len(self._concepts)
+
+    def concepts_for(self, label: str) -> list[str]:
+        """Concepts that have exactly this label (after normalisation)."""
+        return sorted(self._concepts.get(normalize(label).strip(), ()))
+
+    def find(self, text: str, tokens: list[Token]) -> list[Match]:
+        """Matches in `text`, whose tokens (offsets into `text`) are `tokens`."""
+        if not self._concepts:
+            return []
+        normalized = normalize_with_offsets(text)
+        bounds = _Boundaries(text, tokens)
+        hits = []
+        for norm_end, norm in self._automaton.iter(normalized.text):
+            start, end = normalized.original_span(norm_end + 1 - len(norm), norm_end + 1)
+            end = self._accepted_end(bounds, start, end)
+            if end is not None:
+                hits.append(Match(start, end, tuple(sorted(self._concepts[norm]))))
+        return _longest_first(hits)
+
+    def _accepted_end(self, bounds: "_Boundaries", start: int, end: int) -> int | None:
+        """Where the mention ends if the hit sits on word boundaries here, else None."""
+        lang = self.lang
+        if lang in ("th", "zh"):
+            ok = bounds.starts_word(start) or _known_words(lang, bounds.before_in_token(start))
+            ok = ok and (bounds.ends_word(end) or _known_words(lang, bounds.after_in_token(end)))
+            return end if ok else None
+        if not bounds.starts_word(start):
+            return None
+        if bounds.ends_word(end):
+            return end
+        rest = bounds.after_in_token(end)
+        if lang == "ko" and is_particle(rest):
+            return end
+        if lang == "en" and rest in _ENGLISH_PLURALS:
+            return end + len(rest)
+        return None
+
+
+class _Boundaries:
+    """Token boundaries of a text, and what lies between a position and its token's edge."""
+
+    def __init__(self, text: str, tokens: list[Token]):
+        self.text = text
+        self.tokens = tokens
+        self._starts = [t.start for t in tokens]
+        self._start_set = set(self._starts)
+        self._end_set = {t.end for t in tokens}
+
+    def starts_word(self, pos: int) -> bool:
+        return pos in self._start_set
+
+    def ends_word(self, pos: int) -> bool:
+        return pos in self._end_set
+
+    def _token_at(self, pos: int) -> Token | None:
+        i = bisect_right(self._starts, pos) - 1
+        if i >= 0 and self.tokens[i].start <= pos < self.tokens[i].end:
+            return self.tokens[i]
+        return None
+
+    def before_in_token(self, pos: int) -> str:
+        token = self._token_at(pos)
+        return self.text[token.start : pos] if token else ""
+
+    def after_in_token(self, pos: int) -> str:
+        token = self._token_at(pos - 1)
+        return self.text[pos : token.end] if token else ""
+
+
+@lru_cache(maxsize=1 << 16)
+def _known_words(lang: str, piece: str) -> bool:
+    """True when `piece` (part of a token) is made entirely of dictionary words."""
+    if not piece:
+        return False
+    words = _dictionary(lang)
+    return piece in words or all(t.norm in words for t in tokenize(lang, piece))
+
+
+@lru_cache(maxsize=None)
+def _dictionary(lang: str) -> frozenset[str]:
+    if lang == "th":
+        from pythainlp.corpus import thai_words
+
+        return frozenset(normalize(w) for w in thai_words())
+    import jieba
+
+    pipeline("zh")  # quiets jieba's logging before it loads its dictionary
+    jieba.initialize()
+    return frozenset(w for w, freq in jieba.dt.FREQ.items() if freq > 0)
+
+
+def _longest_first(hits: list[Match]) -> list[Match]:
+    """Non-overlapping matches, longer ones first, in text order."""
+    taken: list[Match] = []
+    occupied: set[int] = set()
+    for hit in sorted(hits, key=lambda m: (m.start - m.end, m.start)):
+        span = range(hit.start, hit.end)
+        if not occupied.intersection(span):
+            taken.append(hit)
+            occupied.update(span)
+    return sorted(taken, key=lambda m: m.start)

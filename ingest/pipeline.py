@@ -1,0 +1,145 @@
+"""The per-file work of a build: read, segment, find mentions.
+
+`process_file` depends on nothing but the file and the `IngestSettings`, so
+that it can run in worker processes, or on a cluster, unchanged: the
+terminology matcher is rebuilt from the settings once per process.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.mentions import abbreviations
+from ingest.mentions.discovery import candidate_terms
+from ingest.mentions.matcher import Match, TermMatcher
+from ingest.readers import ReadOptions, read_path
+from ingest.segment import PassageSettings, Token, cut_passages
+from ingest.segment.normalize import normalize
+from ingest.segment.tokenize import chunk_docs, tokens_of
+from ingest.terms import Terminology, load_terminology
+from kb.records import Document, Mention, Passage
+
+
+@dataclass(frozen=True)
+class TermSource:
+    path: str
+    sha256: str  # part of the settings, so that an edited terminology rebuilds the store
+    lang: str | None  # the language of unmarked label columns, when the file name does not say
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    lang: str
+    passages: PassageSettings = PassageSettings()
+    read: ReadOptions | None = None
+    terms: tuple[TermSource, ...] = ()
+    abbreviations: bool = False  # English only, and only where scispacy is installed
+
+
+@dataclass
+class DocumentResult:
+    doc_id: str
+    document: Document
+    passages: list[Passage]
+    mentions: list[Mention]
+    abbreviations: list[tuple[str, str, str]]  # (short form, long form, concept id)
+    candidates: Counter[str]
+
+
+@dataclass
+class FileResult:
+    path: str
+    documents: list[DocumentResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def process_file(path: Path, file_id: str, settings: IngestSettings) -> FileResult:
+    """Everything the store needs from one corpus file. Raises InputError for an unreadable file."""
+    read = read_path(path, settings.read or ReadOptions(lang=settings.lang))
+    result = FileResult(str(path), problems=list(read.problems))
+    single = len(read.documents) == 1
+    for index, document in enumerate(read.documents):
+        doc_id = document.doc_id or (file_id if single else f"{file_id}/{index}")
+        if not document.title:
+            document.title = Path(file_id).name
+        result.documents.append(process_document(doc_id, document, settings))
+    return result
+
+
+def process_document(doc_id: str, document: Document, settings: IngestSettings) -> DocumentResult:
+    lang = settings.lang
+    docs = chunk_docs(lang, document.text)
+    tokens = tokens_of(lang, docs)
+    passages = cut_passages(doc_id, document, tokens, lang, settings.passages)
+    matcher = terminology_matcher(settings)
+    mentions = [m for p in passages for m in _mentions(p, matcher.find(p.text, _passage_tokens(p, tokens)), "terminology")]
+    found_abbreviations: list[tuple[str, str, str]] = []
+    if settings.abbreviations and lang == "en":
+        found_abbreviations = _link_abbreviations(abbreviations.find_abbreviations(docs), matcher)
+        mentions += _abbreviation_mentions(lang, found_abbreviations, passages, tokens, mentions)
+    return DocumentResult(doc_id, document, passages, mentions, found_abbreviations, candidate_terms(lang, document.text, tokens))
+
+
+def _passage_tokens(passage: Passage, tokens: list[Token]) -> list[Token]:
+    """The document's tokens inside a passage, with offsets into the passage text."""
+    return [
+        Token(t.start - passage.start, t.end - passage.start, t.norm, t.is_word)
+        for t in tokens
+        if passage.start <= t.start and t.end <= passage.end
+    ]
+
+
+def _mentions(passage: Passage, matches: list[Match], method: str) -> list[Mention]:
+    return [
+        Mention(concept_id, passage.passage_id, m.start, m.end, passage.text[m.start : m.end], method)
+        for m in matches
+        for concept_id in m.concept_ids
+    ]
+
+
+def abbreviation_concept_id(long_form: str) -> str:
+    return "abbr:" + re.sub(r"\W+", "_", normalize(long_form)).strip("_")
+
+
+def _link_abbreviations(found: list[abbreviations.Abbreviation], matcher: TermMatcher) -> list[tuple[str, str, str]]:
+    """Each definition tied to the terminology concept its long form names, or to a new one."""
+    linked = []
+    for abbreviation in found:
+        concept_ids = matcher.concepts_for(abbreviation.long) or [abbreviation_concept_id(abbreviation.long)]
+        linked.extend((abbreviation.short, abbreviation.long, cid) for cid in concept_ids)
+    return linked
+
+
+def _abbreviation_mentions(lang, linked, passages, tokens, existing: list[Mention]) -> list[Mention]:
+    """Every use of a defined short form (and long form) in its document: definitions hold document-wide."""
+    doc_matcher = TermMatcher(lang, [(text, cid) for short, long, cid in linked for text in (short, long)])
+    seen = {(m.passage_id, m.start, m.end, m.concept_id) for m in existing}
+    found = []
+    for passage in passages:
+        for mention in _mentions(passage, doc_matcher.find(passage.text, _passage_tokens(passage, tokens)), "abbreviation"):
+            if (mention.passage_id, mention.start, mention.end, mention.concept_id) not in seen:
+                found.append(mention)
+    return found
+
+
+@lru_cache(maxsize=4)
+def terminologies(terms: tuple[TermSource, ...]) -> list[Terminology]:
+    return [load_terminology(Path(source.path), lang=source.lang) for source in terms]
+
+
+@lru_cache(maxsize=4)
+def terminology_matcher(settings: IngestSettings) -> TermMatcher:
+    """The matcher for the build language's labels of every terminology (once per process)."""
+    labels = [
+        (label.text, concept.concept_id)
+        for terminology in terminologies(settings.terms)
+        for concept in terminology.concepts
+        for label in concept.labels
+        if label.lang == settings.lang
+    ]
+    return TermMatcher(settings.lang, labels)
+
+

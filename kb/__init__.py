@@ -1,0 +1,26 @@
+"""medkb: multilingual clinical knowledge bases with concept-level retrieval.
+
+The Python API mirrors the `kb` command line:
+
+    import kb
+    report = kb.build("th")              # kb build --lang th
+    summary = kb.stats("th")             # kb stats --lang th
+
+Submodules are imported on first use, so that `import kb.store` (the bottom
+layer, which ingest builds on) does not pull in the whole toolkit.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+
+from kb.version import __version__
+
+_PUBLIC = {"build": "kb.build", "BuildReport": "kb.build", "stats": "kb.stats", "default_home": "kb.store"}
+
+__all__ = ["__version__", *_PUBLIC]
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        return getattr(import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'kb' has no attribute {name!r}")

@@ -1,0 +1,264 @@
+"""`kb build`: corpus files and terminologies into a language's DuckDB concept store.
+
+A build is incremental and atomic. Files whose bytes have not changed are not
+read again; changed and new files are processed alone; removed files leave
+the store. All writing happens in a copy beside the store, which replaces it
+only when the build has succeeded, so a failed or interrupted build leaves
+the previous store exactly as it was.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import corpora
+from ingest.mentions import abbreviations
+from ingest.pipeline import FileResult, IngestSettings, TermSource, process_file, terminologies
+from ingest.readers import ReadOptions
+from ingest.segment import PassageSettings
+from kb import store
+from kb.corpus_terms import refresh_abbreviation_concepts, refresh_discovered_terms, write_terminologies
+from kb.errors import InputError, UsageError
+from kb.inputs import CorpusFile, find_corpus_files, sha256_of
+from kb.languages import LANGUAGES, get_language
+from kb.lock import build_lock
+from kb.schema import SCHEMA_VERSION
+from kb.version import __version__
+from kb.writer import write_file_result
+
+Progress = Callable[[int, int, str], None]  # (files done, files to do, current file)
+
+
+@dataclass
+class BuildReport:
+    lang: str
+    path: str
+    status: str  # "built" or "up to date"
+    files_read: int = 0
+    files_reused: int = 0
+    files_removed: int = 0
+    skipped: list[dict] = field(default_factory=list)  # {"path", "problem"} for each unreadable file
+    problems: list[dict] = field(default_factory=list)  # {"path", "problem"} for records left out of read files
+    counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def build(
+    lang: str,
+    corpus: list[str | Path] | None = None,
+    terms: list[str | Path] | None = None,
+    home: str | Path | None = None,
+    *,
+    seed_lexicon: bool = True,
+    strict: bool = False,
+    passage_tokens: int = 160,
+    overlap_tokens: int = 32,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build or update the `lang` store under `home` from corpus folders or files and terminologies.
+
+    The corpus defaults to the embedded `corpora/<lang>/`; the seed lexicon is
+    added to `terms` unless `seed_lexicon` is False. With `strict`, any
+    unreadable file or record fails the build (and the old store stays).
+    """
+    started = time.perf_counter()
+    language = get_language(lang)
+    roots = [Path(c) for c in corpus] if corpus else [corpora.corpus_dir(language.code)]
+    files = find_corpus_files(roots)
+    settings = _settings(language.code, terms or [], seed_lexicon, PassageSettings(passage_tokens, overlap_tokens))
+    target = store.store_path(language.code, home)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with build_lock(target):
+        return _Build(target, settings, files, strict, progress, started).run()
+
+
+def _settings(lang: str, terms: list, seed_lexicon: bool, passages: PassageSettings) -> IngestSettings:
+    paths = ([corpora.SEED_LEXICON] if seed_lexicon else []) + [Path(t) for t in terms]
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(f"terminology not found: {path}")
+    sources = tuple(TermSource(str(p.resolve()), sha256_of(p), _unmarked_label_lang(p, lang)) for p in paths)
+    return IngestSettings(
+        lang=lang,
+        passages=passages,
+        read=ReadOptions(lang=lang),
+        terms=sources,
+        abbreviations=lang == "en" and abbreviations.available(),
+    )
+
+
+def _unmarked_label_lang(path: Path, lang: str) -> str | None:
+    """The build language for a terminology's unmarked label columns, unless its name says otherwise."""
+    prefix = path.name.split("_", 1)[0].lower()
+    return None if prefix in LANGUAGES and "_" in path.name else lang
+
+
+def settings_key(settings: IngestSettings) -> str:
+    """What every stored row depends on besides its own file: a change rebuilds everything."""
+    described = {"tool": __version__, "schema": SCHEMA_VERSION, "settings": asdict(settings)}
+    return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class _Build:
+    def __init__(self, target: Path, settings: IngestSettings, files: list[CorpusFile], strict, progress, started):
+        self.target = target
+        self.settings = settings
+        self.files = files
+        self.strict = strict
+        self.progress = progress
+        self.started = started
+        self.key = settings_key(settings)
+        self.report = BuildReport(settings.lang, str(target), "built")
+        self.started_at = _utc_now()
+
+    def run(self) -> BuildReport:
+        previous = self._previous_state()
+        reuse = previous is not None and previous["settings_key"] == self.key
+        known = previous["files"] if reuse else {}
+        changed, unchanged, hashes = self._compare(known)
+        removed = set(known) - {str(f.path) for f in self.files}
+        if reuse and not changed and not removed:
+            return self._up_to_date(unchanged)
+        temporary = self.target.with_name(f".{self.target.name}.building-{os.getpid()}")
+        try:
+            if reuse:
+                shutil.copyfile(self.target, temporary)
+            self._write(temporary, changed, removed, hashes, fresh=not reuse)
+            os.replace(temporary, self.target)
+        finally:
+            temporary.unlink(missing_ok=True)
+            temporary.with_name(temporary.name + ".wal").unlink(missing_ok=True)
+        self.report.files_reused = len(unchanged)
+        self.report.files_removed = len(removed)
+        return self.report
+
+    def _previous_state(self) -> dict | None:
+        if not self.target.exists():
+            return None
+        with store.connect(self.target, read_only=True) as con:
+            build_row = store.latest_build(con)
+            if build_row is None:
+                return None
+            rows = con.execute("SELECT path, size, mtime_ns, sha256 FROM files").fetchall()
+        return build_row | {"files": {path: (size, mtime, sha) for path, size, mtime, sha in rows}}
+
+    def _compare(self, known: dict) -> tuple[list[CorpusFile], list[CorpusFile], dict[str, str]]:
+        """Split files into changed and unchanged; hash only those whose size or time moved."""
+        changed, unchanged, hashes = [], [], {}
+        for file in self.files:
+            size, mtime, sha = known.get(str(file.path), (None, None, None))
+            if (size, mtime) != (file.size, file.mtime_ns):
+                hashes[str(file.path)] = new_sha = sha256_of(file.path)
+                if new_sha != sha:
+                    changed.append(file)
+                    continue
+            unchanged.append(file)
+        return changed, unchanged, hashes
+
+    def _up_to_date(self, unchanged: list[CorpusFile]) -> BuildReport:
+        self.report.status = "up to date"
+        self.report.files_reused = len(unchanged)
+        with store.connect(self.target, read_only=True) as con:
+            self.report.counts = store.table_counts(con)
+            self._report_file_problems(con)
+        self.report.timings["total_s"] = round(time.perf_counter() - self.started, 3)
+        return self.report
+
+    def _write(self, path: Path, changed, removed, hashes, fresh: bool) -> None:
+        timings = self.report.timings
+        with store.connect(path) as con:
+            store.create_tables(con)
+            con.execute("BEGIN")
+            store.delete_files(con, [str(f.path) for f in changed] + sorted(removed))
+            self._refresh_moved_files(con, hashes, changed)
+            t = time.perf_counter()
+            if fresh:
+                write_terminologies(con, self.settings, terminologies(self.settings.terms))
+            timings["terminologies_s"] = round(time.perf_counter() - t, 3)
+            t = time.perf_counter()
+            self._ingest(con, changed, hashes)
+            timings["ingest_s"] = round(time.perf_counter() - t, 3)
+            t = time.perf_counter()
+            refresh_abbreviation_concepts(con)
+            refresh_discovered_terms(con, self.settings.lang)
+            timings["corpus_terms_s"] = round(time.perf_counter() - t, 3)
+            self.report.counts = store.table_counts(con)
+            self._report_file_problems(con)
+            timings["total_s"] = round(time.perf_counter() - self.started, 3)
+            self._record_build(con)
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+
+    def _refresh_moved_files(self, con, hashes: dict[str, str], changed: list[CorpusFile]) -> None:
+        """Files touched but not changed keep their rows; only their recorded size and time move."""
+        changed_paths = {str(f.path) for f in changed}
+        for file in self.files:
+            if str(file.path) in hashes and str(file.path) not in changed_paths:
+                con.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", [file.size, file.mtime_ns, str(file.path)])
+
+    def _ingest(self, con, changed: list[CorpusFile], hashes: dict[str, str]) -> None:
+        taken_ids = {row[0] for row in con.execute("SELECT doc_id FROM documents").fetchall()}
+        for done, file in enumerate(changed):
+            if self.progress:
+                self.progress(done, len(changed), file.file_id)
+            try:
+                result = process_file(file.path, file.file_id, self.settings)
+            except InputError as error:
+                if self.strict:
+                    raise
+                self._record_file(con, file, hashes, "skipped", [error.problem])
+                continue
+            problems = result.problems + write_file_result(con, result, taken_ids)
+            if self.strict and problems:
+                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+                raise InputError(file.path, problems[0] + more)
+            self._record_file(con, file, hashes, "ok", problems)
+        if self.progress:
+            self.progress(len(changed), len(changed), "")
+        self.report.files_read = len(changed)
+
+    @staticmethod
+    def _record_file(con, file: CorpusFile, hashes: dict[str, str], status: str, problems: list[str]) -> None:
+        row = (str(file.path), file.file_id, file.size, file.mtime_ns, hashes[str(file.path)], status, problems)
+        store.insert(con, "files", [row])
+
+    def _report_file_problems(self, con) -> None:
+        """Problems of every file in the store, including unchanged ones reported by earlier builds."""
+        rows = con.execute("SELECT path, status, problems FROM files WHERE len(problems) > 0 ORDER BY path").fetchall()
+        for path, status, problems in rows:
+            if status == "skipped":
+                self.report.skipped.append({"path": path, "problem": "; ".join(problems)})
+            else:
+                self.report.problems += [{"path": path, "problem": p} for p in problems]
+
+    def _record_build(self, con) -> None:
+        build_id = con.execute("SELECT coalesce(max(build_id), 0) + 1 FROM builds").fetchone()[0]
+        inputs = {"corpus_files": len(self.files), "terminologies": [asdict(t) for t in self.settings.terms]}
+        store.insert(con, "builds", [(
+            build_id,
+            self.started_at,
+            _utc_now(),
+            __version__,
+            SCHEMA_VERSION,
+            self.settings.lang,
+            store.to_json(asdict(self.settings)),
+            self.key,
+            store.to_json(inputs),
+            store.to_json(self.report.counts),
+            store.to_json(self.report.timings),
+            store.to_json({"skipped": self.report.skipped, "problems": self.report.problems}),
+        )])
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,121 @@
+"""The `kb` command. Every command mirrors a documented Python call (see README.md)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kb.errors import MedkbError
+
+app = typer.Typer(help="Build and query multilingual clinical knowledge bases.", no_args_is_help=True, add_completion=False)
+err = Console(stderr=True)
+out = Console()
+
+LANG = typer.Option(..., "--lang", "-l", help="Language code: th, zh, ja, ko, sw, yo or en.")
+HOME = typer.Option(None, "--home", help="Folder of the stores (default: $MEDKB_HOME, else ~/.medkb).")
+JSON = typer.Option(False, "--json", help="Print one JSON object instead of tables.")
+
+
+def _fail(error: MedkbError) -> None:
+    err.print(f"[red]error:[/red] {error}", highlight=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def build(
+    lang: str = LANG,
+    corpus: Optional[list[Path]] = typer.Option(None, "--corpus", "-c", help="Corpus folder or file (repeatable; default: the embedded corpora/<lang>/)."),
+    terms: Optional[list[Path]] = typer.Option(None, "--terms", "-t", help="Terminology file: TSV, HPO babelon TSV, OBO or lexicon (repeatable)."),
+    home: Optional[Path] = HOME,
+    strict: bool = typer.Option(False, "--strict", help="Fail on any unreadable file or record instead of skipping it."),
+    seed: bool = typer.Option(True, "--seed/--no-seed", help="Include the embedded seed lexicon in the terminologies."),
+    passage_tokens: int = typer.Option(160, help="Most word tokens in a passage."),
+    overlap_tokens: int = typer.Option(32, help="Word tokens of whole sentences that consecutive passages share."),
+    as_json: bool = JSON,
+) -> None:
+    """Build or update the LANG store from corpus files and terminologies (incremental, atomic)."""
+    from kb.build import build as run_build
+
+    try:
+        with _progress(enabled=not as_json) as update:
+            report = run_build(
+                lang, corpus, terms, home, seed_lexicon=seed, strict=strict,
+                passage_tokens=passage_tokens, overlap_tokens=overlap_tokens, progress=update,
+            )
+    except MedkbError as error:
+        _fail(error)
+    except ValueError as error:  # bad passage settings
+        _fail(MedkbError(str(error)))
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    for skipped in report.skipped:
+        err.print(f"[yellow]skipped[/yellow] {skipped['path']}: {skipped['problem']}", highlight=False)
+    for problem in report.problems:
+        err.print(f"[yellow]left out[/yellow] {problem['path']}: {problem['problem']}", highlight=False)
+    counts = report.counts
+    out.print(
+        f"{report.lang}: {report.status} at {report.path} in {report.timings.get('total_s', 0):.1f}s: "
+        f"{report.files_read} files read, {report.files_reused} reused, {report.files_removed} removed, "
+        f"{len(report.skipped)} skipped; {counts.get('documents', 0)} documents, {counts.get('passages', 0)} passages, "
+        f"{counts.get('concepts', 0)} concepts, {counts.get('mentions', 0)} mentions",
+        highlight=False,
+    )
+
+
+class _progress:
+    """A progress bar on stderr for the files a build reads."""
+
+    def __init__(self, enabled: bool):
+        self.bar = Progress(
+            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err, transient=True, disable=not enabled,
+        )
+        self.task = None
+
+    def __enter__(self):
+        self.bar.start()
+        return self.update
+
+    def update(self, done: int, total: int, current: str) -> None:
+        if self.task is None:
+            self.task = self.bar.add_task("reading", total=total)
+        self.bar.update(self.task, completed=done, description=f"reading {current[-40:]}")
+
+    def __exit__(self, *exc):
+        self.bar.stop()
+
+
+@app.command()
+def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option(10, help="How many of the most mentioned concepts to list."), as_json: bool = JSON) -> None:
+    """Show what the LANG store holds: table counts, mentions by method, top concepts."""
+    from kb.stats import stats as read_stats
+
+    try:
+        summary = read_stats(lang, home, top=top)
+    except MedkbError as error:
+        _fail(error)
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False))
+        return
+    out.print(f"[bold]{summary['lang']}[/bold] store at {summary['path']} (build {summary['last_build']['build_id']}, {summary['last_build']['finished_at']})", highlight=False)
+    out.print(_table("table", "rows", summary["tables"].items()))
+    out.print(_table("concept source", "concepts", summary["concepts_by_source"].items()))
+    out.print(_table("mention method", "mentions", summary["mentions_by_method"].items()))
+    out.print(_table("most mentioned concept", "mentions", ((f"{c['label'] or ''}  ({c['concept_id']})", c["mentions"]) for c in summary["top_concepts"])))
+
+
+def _table(left: str, right: str, rows) -> Table:
+    table = Table(left, right)
+    for name, value in rows:
+        table.add_row(str(name), str(value))
+    return table
+
+
+if __name__ == "__main__":
+    app()

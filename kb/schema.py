@@ -1,0 +1,31 @@
+"""The tables of a language's concept store (documented column by column in README.md)."""
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+TABLES = {
+    "builds": """
+        build_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, tool_version VARCHAR,
+        schema_version INTEGER, lang VARCHAR, settings JSON, settings_key VARCHAR, inputs JSON,
+        counts JSON, timings JSON, problems JSON""",
+    "files": """
+        path VARCHAR, file_id VARCHAR, size BIGINT, mtime_ns BIGINT, sha256 VARCHAR,
+        status VARCHAR, problems VARCHAR[]""",
+    "documents": "doc_id VARCHAR, file VARCHAR, title VARCHAR, text VARCHAR, metadata JSON",
+    "sections": "doc_id VARCHAR, ordinal INTEGER, path VARCHAR[], start_char INTEGER, end_char INTEGER",
+    "passages": """
+        passage_id VARCHAR, doc_id VARCHAR, ordinal INTEGER, section_path VARCHAR[],
+        start_char INTEGER, end_char INTEGER, text VARCHAR, tokens VARCHAR[],
+        token_starts INTEGER[], token_ends INTEGER[]""",
+    "terminologies": "name VARCHAR, path VARCHAR, sha256 VARCHAR, n_concepts INTEGER, n_labels INTEGER",
+    "concepts": "concept_id VARCHAR, source VARCHAR, semantic_type VARCHAR, codes JSON, parents VARCHAR[], attributes JSON",
+    "labels": "concept_id VARCHAR, lang VARCHAR, text VARCHAR, norm VARCHAR, kind VARCHAR",
+    "mentions": """
+        concept_id VARCHAR, passage_id VARCHAR, doc_id VARCHAR, start_char INTEGER, end_char INTEGER,
+        surface VARCHAR, method VARCHAR""",
+    "abbreviations": "doc_id VARCHAR, short_form VARCHAR, long_form VARCHAR, concept_id VARCHAR",
+    "term_candidates": "doc_id VARCHAR, term VARCHAR, frequency INTEGER",
+}
+
+# Tables whose rows belong to one document: removed with the file the document came from.
+PER_DOCUMENT = ("sections", "passages", "mentions", "abbreviations", "term_candidates", "documents")
