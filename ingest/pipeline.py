@@ -7,6 +7,7 @@ terminology matcher is rebuilt from the settings once per process.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -75,20 +76,23 @@ def process_document(doc_id: str, document: Document, settings: IngestSettings) 
     tokens = tokens_of(lang, docs)
     passages = cut_passages(doc_id, document, tokens, lang, settings.passages)
     matcher = terminology_matcher(settings)
-    mentions = [m for p in passages for m in _mentions(p, matcher.find(p.text, _passage_tokens(p, tokens)), "terminology")]
+    starts = [t.start for t in tokens]
+    passage_tokens = {p.passage_id: _passage_tokens(p, tokens, starts) for p in passages}
+    mentions = [m for p in passages for m in _mentions(p, matcher.find(p.text, passage_tokens[p.passage_id]), "terminology")]
     found_abbreviations: list[tuple[str, str, str]] = []
     if settings.abbreviations and lang == "en":
         found_abbreviations = _link_abbreviations(abbreviations.find_abbreviations(docs), matcher)
-        mentions += _abbreviation_mentions(lang, found_abbreviations, passages, tokens, mentions)
+        mentions += _abbreviation_mentions(lang, found_abbreviations, passages, passage_tokens, mentions)
     return DocumentResult(doc_id, document, passages, mentions, found_abbreviations, candidate_terms(lang, document.text, tokens))
 
 
-def _passage_tokens(passage: Passage, tokens: list[Token]) -> list[Token]:
+def _passage_tokens(passage: Passage, tokens: list[Token], starts: list[int]) -> list[Token]:
     """The document's tokens inside a passage, with offsets into the passage text."""
+    first, last = bisect_left(starts, passage.start), bisect_left(starts, passage.end)
     return [
         Token(t.start - passage.start, t.end - passage.start, t.norm, t.is_word)
-        for t in tokens
-        if passage.start <= t.start and t.end <= passage.end
+        for t in tokens[first:last]
+        if t.end <= passage.end
     ]
 
 
@@ -113,13 +117,14 @@ def _link_abbreviations(found: list[abbreviations.Abbreviation], matcher: TermMa
     return linked
 
 
-def _abbreviation_mentions(lang, linked, passages, tokens, existing: list[Mention]) -> list[Mention]:
+def _abbreviation_mentions(lang, linked, passages, passage_tokens, existing: list[Mention]) -> list[Mention]:
     """Every use of a defined short form (and long form) in its document: definitions hold document-wide."""
     doc_matcher = TermMatcher(lang, [(text, cid) for short, long, cid in linked for text in (short, long)])
     seen = {(m.passage_id, m.start, m.end, m.concept_id) for m in existing}
     found = []
     for passage in passages:
-        for mention in _mentions(passage, doc_matcher.find(passage.text, _passage_tokens(passage, tokens)), "abbreviation"):
+        found_here = doc_matcher.find(passage.text, passage_tokens[passage.passage_id])
+        for mention in _mentions(passage, found_here, "abbreviation"):
             if (mention.passage_id, mention.start, mention.end, mention.concept_id) not in seen:
                 found.append(mention)
     return found

@@ -15,7 +15,7 @@ from importlib import import_module
 
 from kb.version import __version__
 
-_PUBLIC = {"build": "kb.build", "BuildReport": "kb.build", "stats": "kb.stats", "default_home": "kb.store"}
+_PUBLIC = {"build": "kb.builder", "BuildReport": "kb.builder", "stats": "kb.summary", "default_home": "kb.store"}
 
 __all__ = ["__version__", *_PUBLIC]
 

@@ -22,7 +22,7 @@ JSON = typer.Option(False, "--json", help="Print one JSON object instead of tabl
 
 
 def _fail(error: MedkbError) -> None:
-    err.print(f"[red]error:[/red] {error}", highlight=False)
+    err.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -39,7 +39,7 @@ def build(
     as_json: bool = JSON,
 ) -> None:
     """Build or update the LANG store from corpus files and terminologies (incremental, atomic)."""
-    from kb.build import build as run_build
+    from kb.builder import build as run_build
 
     try:
         with _progress(enabled=not as_json) as update:
@@ -55,9 +55,9 @@ def build(
         print(json.dumps(report.to_dict(), ensure_ascii=False))
         return
     for skipped in report.skipped:
-        err.print(f"[yellow]skipped[/yellow] {skipped['path']}: {skipped['problem']}", highlight=False)
+        err.print(f"[yellow]skipped[/yellow] {skipped['path']}: {skipped['problem']}", highlight=False, soft_wrap=True)
     for problem in report.problems:
-        err.print(f"[yellow]left out[/yellow] {problem['path']}: {problem['problem']}", highlight=False)
+        err.print(f"[yellow]left out[/yellow] {problem['path']}: {problem['problem']}", highlight=False, soft_wrap=True)
     counts = report.counts
     out.print(
         f"{report.lang}: {report.status} at {report.path} in {report.timings.get('total_s', 0):.1f}s: "
@@ -94,7 +94,7 @@ class _progress:
 @app.command()
 def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option(10, help="How many of the most mentioned concepts to list."), as_json: bool = JSON) -> None:
     """Show what the LANG store holds: table counts, mentions by method, top concepts."""
-    from kb.stats import stats as read_stats
+    from kb.summary import stats as read_stats
 
     try:
         summary = read_stats(lang, home, top=top)

@@ -77,6 +77,7 @@ def _count_ngrams(words: list[str], stops: frozenset[str], counts: Counter) -> N
                 counts[" ".join(gram)] += 1
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_content(word: str, stops: frozenset[str]) -> bool:
     """Not a stop word and has a letter; one Latin letter alone is not a word, one kanji is."""
     has_letter = any(ch.isalpha() for ch in word)

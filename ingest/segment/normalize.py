@@ -43,9 +43,16 @@ class NormalizedText:
         return self.starts[start], self.ends[end - 1]
 
 
+# Full-width ASCII (ＨｂＡ１ｃ) and the ideographic space map one to one onto plain forms.
+HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def normalize_with_offsets(text: str) -> NormalizedText:
-    if text.isascii():  # the common case: casefold keeps ASCII one-to-one
-        return NormalizedText(text.lower(), list(range(len(text))), list(range(1, len(text) + 1)))
+    narrowed = text.translate(HALF_WIDTH)
+    folded = narrowed.casefold()
+    # Already NFKC, and case folding expanded nothing: every character maps to one.
+    if len(folded) == len(text) and unicodedata.is_normalized("NFKC", narrowed):
+        return NormalizedText(folded, list(range(len(text))), list(range(1, len(text) + 1)))
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

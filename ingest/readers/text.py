@@ -1,0 +1,121 @@
+"""Plain text, and the heading heuristic that plain text and JSONL text fields share.
+
+Plain text has no markup, so headings are guessed, conservatively: a heading
+is a short line that does not end like a sentence and looks like one of
+
+- a bullet-marked or bracketed heading: `○　概要`, `■ 診断`, `＜診断基準＞`, `【治療】`, or a chapter: `第1章 総論`
+- a numbered heading: `1. Introduction`, `１．概要`, `1.2 Methods`, `(1) 検査所見`, `II. Results`
+- an ALL-CAPS English line: `SIGNS AND SYMPTOMS`
+- a label ending in a colon: `Treatment:`, `検査所見：`
+
+Numbered items that are full sentences (`１．成人発症で緩徐に進行性である。`) stay
+body text. "Short" is at most 60 columns, a CJK character counting two: a
+CJK character says as much as a word, and the extra reach of a plain 60
+characters only caught wrapped sentences and long list items in the MHLW
+documents. Nesting is kept simple: bullet, bracketed, chapter and ALL-CAPS
+headings are the top level; a numbered heading nests under the last of them, `1.2` and `(1)`
+under a `1.`, and a colon label under whatever is open.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from kb.records import Document, Section
+
+from .base import ReadOptions, ReadResult
+from .decode import check_line_lengths, decode_text
+from .sections import HeadingLine, HeadingStack, sections_between_headings, trimmed_section
+
+MAX_HEADING_COLUMNS = 60
+_SENTENCE_END = tuple(".。!?！？．,，、;；")
+_SPACE = r"[ \t\u3000]"
+_NUM = r"[0-9０-９]{1,2}"
+
+_TOP_LEVEL = 1
+_NUMBERED_LEVEL = 2
+_LABEL_LEVEL = 9  # deeper than any numbering: a label nests under whatever heading is open
+
+_BULLETED = re.compile(rf"[○●◎◯■□◆◇▲△▼▽★☆▪◼]{_SPACE}*(?P<title>.+)")
+_BRACKETED = re.compile(r"[＜〈《【〔](?P<title>[^＜＞〈〉《》【】〔〕]+)[＞〉》】〕]")
+_CHAPTER = re.compile(rf"第[0-9０-９一二三四五六七八九十]+[章部編節]{_SPACE}*.+")
+_DOTTED = re.compile(rf"(?P<number>{_NUM}(?:[.．]{_NUM})+)[.．]?{_SPACE}+(?P<title>.+)")
+_PARENTHESISED = re.compile(rf"[(（]{_NUM}[)）]{_SPACE}*(?P<title>.+)")
+# The title may not start with a digit: "1.5mg" is a dose, not heading 1.
+_NUMBERED = re.compile(rf"(?:{_NUM}|[IVX]{{1,4}})[.．)）]{_SPACE}*(?P<title>[^0-9０-９].*)")
+_ALL_CAPS = re.compile(r"[A-Z][A-Z0-9 &/,'()\-]*")
+_MIN_CAPS_LETTERS = 4  # "HIV" or "CT" alone on a line is more often a table cell than a heading
+_LABEL = re.compile(r"(?P<title>.+?)\s*[:：]")
+_WORD = re.compile(r"\w")
+
+
+def read(path: Path, data: bytes, options: ReadOptions) -> ReadResult:
+    text = decode_text(path, data)
+    check_line_lengths(path, text, options.max_line_chars)
+    return ReadResult([Document(None, "", text, plain_text_sections(text))])
+
+
+def plain_text_sections(text: str) -> list[Section]:
+    sections = sections_between_headings(text, _heading_lines(text))
+    if sections:
+        return sections
+    # All "headings" (a one-line "Symptoms include:") is a guess gone wrong: keep the text as body, or
+    # nothing of it would reach a passage.
+    whole = trimmed_section(text, 0, len(text), ())
+    return [whole] if whole else []
+
+
+def _heading_lines(text: str) -> list[HeadingLine]:
+    stack = HeadingStack()
+    headings = []
+    offset = 0
+    for line in text.split("\n"):
+        found = detect_heading(line)
+        if found:
+            headings.append(HeadingLine(offset, offset + len(line), stack.enter(*found)))
+        offset += len(line) + 1
+    return headings
+
+
+def detect_heading(line: str) -> tuple[int, str] | None:
+    """(level, title) when the line looks like a heading, else None."""
+    line = line.strip()
+    if not line or line.endswith(_SENTENCE_END) or _columns(line) > MAX_HEADING_COLUMNS:
+        return None
+    found = _classify(line)
+    if found is None:
+        return None
+    level, title = found
+    title = title.strip().rstrip(":：").strip()
+    return (level, title) if _WORD.search(title) else None
+
+
+def _columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
+def _classify(line: str) -> tuple[int, str] | None:
+    # Bullets and brackets are decoration and stay out of the title; numbers are part of it.
+    for marked in (_BULLETED, _BRACKETED):
+        if match := marked.fullmatch(line):
+            return _TOP_LEVEL, match["title"]
+    if _CHAPTER.fullmatch(line):
+        return _TOP_LEVEL, line
+    if match := _DOTTED.fullmatch(line):
+        depth = len(re.findall("[.．]", match["number"]))
+        return _numbered(line, match["title"], _NUMBERED_LEVEL + depth)
+    if match := _PARENTHESISED.fullmatch(line):
+        return _numbered(line, match["title"], _NUMBERED_LEVEL + 1)
+    if match := _NUMBERED.fullmatch(line):
+        return _numbered(line, match["title"], _NUMBERED_LEVEL)
+    if _ALL_CAPS.fullmatch(line) and sum(char.isalpha() for char in line) >= _MIN_CAPS_LETTERS:
+        return _TOP_LEVEL, line
+    if match := _LABEL.fullmatch(line):
+        return _LABEL_LEVEL, match["title"]
+    return None
+
+
+def _numbered(line: str, rest: str, level: int) -> tuple[int, str] | None:
+    # "1.5 mg twice a day" and "2) take with food" are list items: an English heading starts with a capital.
+    return None if rest[:1].islower() and rest[:1].isascii() else (level, line)
