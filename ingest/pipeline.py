@@ -73,7 +73,7 @@ def process_file(path: Path, file_id: str, settings: IngestSettings) -> FileResu
 def process_document(doc_id: str, document: Document, settings: IngestSettings) -> DocumentResult:
     lang = settings.lang
     docs = chunk_docs(lang, document.text)
-    tokens = tokens_of(lang, docs)
+    tokens = tokens_of(lang, document.text, docs)
     passages = cut_passages(doc_id, document, tokens, lang, settings.passages)
     matcher = terminology_matcher(settings)
     starts = [t.start for t in tokens]
@@ -83,7 +83,7 @@ def process_document(doc_id: str, document: Document, settings: IngestSettings) 
     if settings.abbreviations and lang == "en":
         found_abbreviations = _link_abbreviations(abbreviations.find_abbreviations(docs), matcher)
         mentions += _abbreviation_mentions(lang, found_abbreviations, passages, passage_tokens, mentions)
-    return DocumentResult(doc_id, document, passages, mentions, found_abbreviations, candidate_terms(lang, document.text, tokens))
+    return DocumentResult(doc_id, document, passages, mentions, found_abbreviations, candidate_terms(lang, document, tokens))
 
 
 def _passage_tokens(passage: Passage, tokens: list[Token], starts: list[int]) -> list[Token]:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from ingest.segment.sentences import sentence_spans
 from ingest.segment.tokenize import Token, pipeline
 from kb.languages import get_language
+from kb.records import Document
 
 MIN_TOKENS, MAX_TOKENS = 2, 4
 
@@ -37,8 +38,14 @@ class DiscoveredTerm:
     c_value: float
 
     def label(self, lang: str) -> str:
-        """The term written as the language writes it (with or without spaces)."""
-        return (" " if get_language(lang).spaced else "").join(self.words)
+        """The term written as the language writes it: no spaces in Thai, Chinese and
+        Japanese, except between two Latin words ("covid 19")."""
+        if get_language(lang).spaced:
+            return " ".join(self.words)
+        text = self.words[0]
+        for previous, word in zip(self.words, self.words[1:]):
+            text += (" " if previous[-1].isascii() and word[0].isascii() else "") + word
+        return text
 
 
 @lru_cache(maxsize=None)
@@ -48,12 +55,14 @@ def stop_words(lang: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in pipeline(lang).Defaults.stop_words)
 
 
-def candidate_terms(lang: str, text: str, tokens: list[Token]) -> Counter[str]:
-    """Multi-word candidates of one document, as space-joined word tokens, with their frequencies."""
+def candidate_terms(lang: str, document: Document, tokens: list[Token]) -> Counter[str]:
+    """Multi-word candidates in the sections of one document (not its headings or front
+    matter), as space-joined word tokens, with their frequencies."""
     stops = stop_words(lang)
     counts: Counter[str] = Counter()
     cursor = 0
-    for start, end in sentence_spans(lang, text):
+    spans = [span for section in document.sections for span in sentence_spans(lang, document.text, section.start, section.end)]
+    for start, end in spans:
         run: list[str] = []
         while cursor < len(tokens) and tokens[cursor].start < end:
             token = tokens[cursor]

@@ -12,13 +12,15 @@ depends on the language:
 - Thai and Chinese, whose tokenizers may fuse a term with its neighbour
   ("โรคเบาหวาน" holds "เบาหวาน") or split it: an end may fall inside a token
   when the rest of that token is itself made of dictionary words, which keeps
-  "ตา" (eye) out of "ตาย" (die);
+  "ตา" (eye) out of "ตาย" (die), and the label has at least three letters,
+  which keeps "รก" (placenta) out of "ทารก" (infant);
 - Japanese: both ends on token boundaries (Sudachi's finest split mode).
 
 Where hits overlap, the longest wins: "type 2 diabetes" over "diabetes".
 """
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -29,10 +31,14 @@ import ahocorasick
 
 from ingest.segment.korean import is_particle
 from ingest.segment.normalize import normalize, normalize_with_offsets
-from ingest.segment.tokenize import Token, pipeline, tokenize
+from ingest.segment.dictionaries import known_words
+from ingest.segment.tokenize import Token, tokenize
 from kb.languages import get_language
 
 _ENGLISH_PLURALS = ("s", "es")
+# A label found inside a longer Thai or Chinese token needs this many letters (marks not
+# counted): two-letter words hide in too many others, such as รก (placenta) in ทารก (infant).
+MIN_LETTERS_INSIDE_A_TOKEN = 3
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,11 @@ class TermMatcher:
         """Where the mention ends if the hit sits on word boundaries here, else None."""
         lang = self.lang
         if lang in ("th", "zh"):
+            whole = bounds.starts_word(start) and bounds.ends_word(end)
+            if whole:
+                return end
+            if _letters(bounds.text[start:end]) < MIN_LETTERS_INSIDE_A_TOKEN:
+                return None
             ok = bounds.starts_word(start) or _known_words(lang, bounds.before_in_token(start))
             ok = ok and (bounds.ends_word(end) or _known_words(lang, bounds.after_in_token(end)))
             return end if ok else None
@@ -141,21 +152,12 @@ def _known_words(lang: str, piece: str) -> bool:
     """True when `piece` (part of a token) is made entirely of dictionary words."""
     if not piece:
         return False
-    words = _dictionary(lang)
+    words = known_words(lang)
     return piece in words or all(t.norm in words for t in tokenize(lang, piece))
 
 
-@lru_cache(maxsize=None)
-def _dictionary(lang: str) -> frozenset[str]:
-    if lang == "th":
-        from pythainlp.corpus import thai_words
-
-        return frozenset(normalize(w) for w in thai_words())
-    import jieba
-
-    pipeline("zh")  # quiets jieba's logging before it loads its dictionary
-    jieba.initialize()
-    return frozenset(w for w, freq in jieba.dt.FREQ.items() if freq > 0)
+def _letters(text: str) -> int:
+    return sum(1 for ch in text if not unicodedata.category(ch).startswith("M"))
 
 
 def _longest_first(hits: list[Match]) -> list[Match]:

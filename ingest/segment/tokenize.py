@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -120,10 +121,16 @@ def _search_form(lang: str, text: str) -> str:
 
 def tokenize(lang: str, text: str) -> list[Token]:
     """Tokens of `text` with character offsets into it; whitespace is left out."""
-    return tokens_of(lang, chunk_docs(lang, text))
+    return tokens_of(lang, text, chunk_docs(lang, text))
 
 
-def tokens_of(lang: str, docs: list[tuple[int, Doc]]) -> list[Token]:
+def tokens_of(lang: str, text: str, docs: list[tuple[int, Doc]]) -> list[Token]:
+    """Tokens of `text` from its chunk Docs (see `chunk_docs`)."""
+    tokens = _tokens(lang, docs)
+    return _join_thai_fragments(text, tokens) if lang == "th" else tokens
+
+
+def _tokens(lang: str, docs: list[tuple[int, Doc]]) -> list[Token]:
     merge_latin = not get_language(lang).spaced
     tokens: list[Token] = []
     for start, doc in docs:
@@ -140,6 +147,42 @@ def tokens_of(lang: str, docs: list[tuple[int, Doc]]) -> list[Token]:
             is_word = not (tok.is_punct or (len(text) == 1 and not text.isalnum()))
             tokens.append(Token(offset, offset + len(text), _search_form(lang, text), is_word))
     return tokens
+
+
+def _join_thai_fragments(text: str, tokens: list[Token]) -> list[Token]:
+    """Rejoin a loanword that the dictionary tokenizer cut into syllables.
+
+    A word missing from the dictionary, such as ไอโซไนอาซิด (isoniazid), comes
+    out as a run of one- and two-letter pieces (ไอ|โซ|ไน|อา|ซิ|ด), most of them
+    words by chance. A touching run of such pieces (stop words such as กับ are no
+    pieces) is one word when it has two pieces that are no word at all, or three
+    pieces with one.
+    """
+    from ingest.segment.dictionaries import known_words
+
+    words = known_words("th")
+    stops = pipeline("th").Defaults.stop_words
+    joined: list[Token] = []
+    run: list[Token] = []
+    for token in tokens + [Token(-1, -1, "", False)]:  # a sentinel closes the last run
+        piece = _is_thai_piece(token) and token.norm not in stops
+        if run and token.start == run[-1].end and piece:
+            run.append(token)
+            continue
+        unknown = sum(1 for t in run if t.norm not in words)
+        if unknown >= 2 or (unknown == 1 and len(run) >= 3):
+            joined.append(Token(run[0].start, run[-1].end, _search_form("th", text[run[0].start : run[-1].end]), True))
+        else:
+            joined.extend(run)
+        run = [token] if piece else []
+        if not run and token.start >= 0:
+            joined.append(token)
+    return joined
+
+
+def _is_thai_piece(token: Token) -> bool:
+    letters = [ch for ch in token.norm if unicodedata.category(ch).startswith("L")]
+    return token.is_word and 0 < len(letters) <= 2 and all("\u0e00" <= ch <= "\u0e7f" for ch in letters)
 
 
 def _continues_latin_word(previous: Token, offset: int, text: str) -> bool:

@@ -38,6 +38,12 @@ def test_thai_does_not_find_a_word_inside_another_word():
     assert found("th", [("ตา", "EYE")], "ผู้ป่วยปวดตา") == [("ตา", ("EYE",))]
 
 
+def test_thai_short_labels_match_whole_tokens_only():
+    # ทารก (infant) is ทา + รก, both dictionary words, but not placenta
+    assert found("th", [("รก", "PLACENTA")], "ทารกแรกเกิด") == []
+    assert found("th", [("รก", "PLACENTA")], "ตรวจ รก ค้าง") == [("รก", ("PLACENTA",))]
+
+
 def test_normalisation_matches_full_width_and_case():
     assert found("ja", [("HbA1c", "A1C")], "ＨｂＡ１ｃを測定") == [("ＨｂＡ１ｃ", ("A1C",))]
     assert found("en", [("HbA1c", "A1C")], "Measure HBA1C yearly") == [("HBA1C", ("A1C",))]
