@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ingest.terms.cells import clean
 from ingest.terms.concepts import ConceptCollector, add_label
-from ingest.terms.languages import LANGUAGES
+from kb.languages import LANGUAGES
 from ingest.terms.terminology import Terminology
 from ingest.terms.tsv import Row
 from kb.errors import InputError

@@ -18,7 +18,7 @@ from ingest.terms.cells import (
     synonym_labels,
     variant_labels,
 )
-from ingest.terms.languages import LANGUAGES
+from kb.languages import LANGUAGES
 from ingest.terms.naming import language_prefix
 from kb.errors import InputError
 

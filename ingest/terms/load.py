@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.terms.babelon import is_babelon, read_babelon
-from ingest.terms.languages import check_language
+from kb.languages import get_language
 from ingest.terms.obo import is_obo, read_obo
 from ingest.terms.table import read_table
 from ingest.terms.terminology import Terminology
@@ -22,7 +22,7 @@ def load_terminology(path: Path, *, lang: str | None = None) -> Terminology:
     """
     path = Path(path)
     if lang is not None:
-        check_language(lang)
+        get_language(lang)
     text = read_text(path)
     if is_obo(path, text):
         return read_obo(path, text, lang)

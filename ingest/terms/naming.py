@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.terms.languages import LANGUAGES
+from kb.languages import LANGUAGES
 
 _COMPRESSION_SUFFIXES = (".gz",)
 

@@ -1,15 +1,17 @@
 """Reading a terminology file into text, with errors that name the file."""
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
+from ingest.readers.decode import load_bytes
 from kb.errors import InputError
+
+MAX_TERMINOLOGY_BYTES = 1 << 30
 
 
 def read_text(path: Path) -> str:
     """The file decoded as UTF-8 (a leading BOM dropped), gunzipped when it ends in `.gz`."""
-    raw = _read_bytes(path)
+    raw = load_bytes(path, MAX_TERMINOLOGY_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -20,15 +22,3 @@ def read_text(path: Path) -> str:
     if not text.strip():
         raise InputError(path, "the file is empty")
     return text
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        if path.suffix == ".gz":
-            with gzip.open(path, "rb") as compressed:
-                return compressed.read()
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except (gzip.BadGzipFile, EOFError) as error:
-        raise InputError(path, f"not a readable gzip file ({error})") from None

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.terms import load_terminology
-from ingest.terms.languages import LANGUAGES
+from kb.languages import LANGUAGES
 from kb.records import Label
 
 LEXICON = Path(__file__).resolve().parents[2] / "corpora" / "lexicon.tsv"

@@ -8,7 +8,7 @@ import csv
 from pathlib import Path
 
 from ingest.terms import load_terminology
-from ingest.terms.languages import LANGUAGES
+from kb.languages import LANGUAGES
 from kb.records import Concept
 
 
