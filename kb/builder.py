@@ -20,7 +20,7 @@ from typing import Callable
 
 import corpora
 from ingest.mentions import abbreviations
-from ingest.pipeline import FileResult, IngestSettings, TermSource, process_file, terminologies
+from ingest.pipeline import IngestSettings, TermSource, process_file, terminologies
 from ingest.readers import ReadOptions
 from ingest.segment import PassageSettings
 from kb import store
