@@ -16,19 +16,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.segment.sentences import sentence_spans
-from ingest.segment.tokenize import Token, pipeline
+from ingest.segment.dictionaries import stop_words
+from ingest.segment.tokenize import Token
 from kb.languages import get_language
 from kb.records import Document
 
 MIN_TOKENS, MAX_TOKENS = 2, 4
-
-# spaCy ships no Swahili stop words; these are its commonest function words.
-_SWAHILI_STOP_WORDS = frozenset(
-    "na ya wa za la cha vya kwa ni katika kama au pia hii hizi huo hiyo hayo ili lakini kuwa "
-    "ambao ambayo ambacho ambapo baada kabla kati bila zaidi sana tu je nini kila wakati mtu "
-    "watu si hata hivyo vile kuna hana wana ana iko yake zake wake lake chake vyake kwamba".split()
-)
-
 
 @dataclass(frozen=True)
 class DiscoveredTerm:
@@ -46,13 +39,6 @@ class DiscoveredTerm:
         for previous, word in zip(self.words, self.words[1:]):
             text += (" " if previous[-1].isascii() and word[0].isascii() else "") + word
         return text
-
-
-@lru_cache(maxsize=None)
-def stop_words(lang: str) -> frozenset[str]:
-    if lang == "sw":
-        return _SWAHILI_STOP_WORDS
-    return frozenset(w.casefold() for w in pipeline(lang).Defaults.stop_words)
 
 
 def candidate_terms(lang: str, document: Document, tokens: list[Token]) -> Counter[str]:

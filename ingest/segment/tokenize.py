@@ -8,7 +8,6 @@ form), Yoruba by spaCy's own rules and Swahili by the multi-language ones.
 """
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from functools import lru_cache
 import spacy
 from spacy.tokens import Doc
 
+from ingest.segment.dictionaries import known_words, quiet_jieba, stop_words
 from ingest.segment.korean import strip_particle
 from ingest.segment.normalize import HALF_WIDTH, normalize
 from kb.languages import get_language
@@ -72,9 +72,7 @@ def pipeline(lang: str) -> spacy.Language:
     """The blank spaCy pipeline medkb tokenizes `lang` with (built once per process)."""
     spacy_code = get_language(lang).spacy_code
     if lang == "zh":
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)  # it reports loading its dictionary on stderr
+        quiet_jieba()
         return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     if lang == "ko":  # the default Korean tokenizer needs mecab-ko, which pip cannot install
         return spacy.blank("ko", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}})
@@ -158,10 +156,8 @@ def _join_thai_fragments(text: str, tokens: list[Token]) -> list[Token]:
     pieces) is one word when it has two pieces that are no word at all, or three
     pieces with one.
     """
-    from ingest.segment.dictionaries import known_words
-
     words = known_words("th")
-    stops = pipeline("th").Defaults.stop_words
+    stops = stop_words("th")
     joined: list[Token] = []
     run: list[Token] = []
     for token in tokens + [Token(-1, -1, "", False)]:  # a sentinel closes the last run

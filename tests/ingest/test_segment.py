@@ -119,3 +119,11 @@ def test_passage_settings_reject_nonsense():
         PassageSettings(max_tokens=4)
     with pytest.raises(ValueError):
         PassageSettings(max_tokens=100, overlap_tokens=60)
+
+
+@pytest.mark.parametrize("lang", sorted(SAMPLES))
+def test_every_language_has_stop_words_whatever_pipeline_tokenizes_it(lang):
+    from ingest.segment.dictionaries import stop_words
+
+    function_word = {"th": "และ", "zh": "的", "ja": "の", "ko": "그리고", "sw": "na", "yo": "ni", "en": "the"}[lang]
+    assert function_word in stop_words(lang)
