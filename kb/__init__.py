@@ -5,6 +5,8 @@ The Python API mirrors the `kb` command line:
     import kb
     report = kb.build("th")              # kb build --lang th
     summary = kb.stats("th")             # kb stats --lang th
+    kb.align("th")                       # kb align --lang th
+    kb.graph().neighbors("เบาหวาน", "th")  # kb graph neighbors เบาหวาน --lang th
 
 Submodules are imported on first use, so that `import kb.store` (the bottom
 layer, which ingest builds on) does not pull in the whole toolkit.
@@ -15,7 +17,15 @@ from importlib import import_module
 
 from kb.version import __version__
 
-_PUBLIC = {"build": "kb.builder", "BuildReport": "kb.builder", "stats": "kb.summary", "default_home": "kb.store"}
+_PUBLIC = {
+    "build": "kb.builder",
+    "BuildReport": "kb.builder",
+    "stats": "kb.summary",
+    "default_home": "kb.store",
+    "align": "align.store_alignment",
+    "eval_align": "align.evaluate",
+    "graph": "align.graph",
+}
 
 __all__ = ["__version__", *_PUBLIC]
 

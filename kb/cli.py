@@ -6,24 +6,18 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kb.cli_options import HOME, JSON, LANG, err, out
+from kb.cli_options import fail as _fail
 from kb.errors import MedkbError
+from kb.eval_cli import eval_app
+from kb.graph_cli import graph_app
 
 app = typer.Typer(help="Build and query multilingual clinical knowledge bases.", no_args_is_help=True, add_completion=False)
-err = Console(stderr=True)
-out = Console()
-
-LANG = typer.Option(..., "--lang", "-l", help="Language code: th, zh, ja, ko, sw, yo or en.")
-HOME = typer.Option(None, "--home", help="Folder of the stores (default: $MEDKB_HOME, else ~/.medkb).")
-JSON = typer.Option(False, "--json", help="Print one JSON object instead of tables.")
-
-
-def _fail(error: MedkbError) -> None:
-    err.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
+app.add_typer(graph_app, name="graph")
+app.add_typer(eval_app, name="eval")
 
 
 @app.command()
@@ -108,6 +102,30 @@ def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option
     out.print(_table("concept source", "concepts", summary["concepts_by_source"].items()))
     out.print(_table("mention method", "mentions", summary["mentions_by_method"].items()))
     out.print(_table("most mentioned concept", "mentions", ((f"{c['label'] or ''}  ({c['concept_id']})", c["mentions"]) for c in summary["top_concepts"])))
+
+
+@app.command()
+def align(
+    lang: str = LANG,
+    home: Optional[Path] = HOME,
+    knowledge: Optional[list[Path]] = typer.Option(None, "--knowledge", "-k", help="Term pair TSV (local and English columns) to learn translations from (repeatable)."),
+    embedder: Optional[list[str]] = typer.Option(None, "--embedder", "-e", help="Embedder: use, e5, or a sentence-transformers model on disk (repeatable; default: use and e5)."),
+    margin: float = typer.Option(0.2, help="Lead over the second-best English candidate that a proposed link needs."),
+    as_json: bool = JSON,
+) -> None:
+    """Align the LANG store's concepts to English concepts and write the concept graph's edges."""
+    from align.store_alignment import align as run_align
+
+    try:
+        with err.status(f"aligning {lang} to English", spinner="dots"):
+            report = run_align(lang, home, knowledge, embedder, margin)
+    except MedkbError as error:
+        _fail(error)
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    out.print(f"{report.lang}: edges written to {report.path} in {report.seconds:.1f}s", highlight=False)
+    out.print(_table("relation", "edges", report.counts.items()))
 
 
 def _table(left: str, right: str, rows) -> Table:

@@ -25,7 +25,26 @@ TABLES = {
         surface VARCHAR, method VARCHAR""",
     "abbreviations": "doc_id VARCHAR, short_form VARCHAR, long_form VARCHAR, concept_id VARCHAR",
     "term_candidates": "doc_id VARCHAR, term VARCHAR, frequency INTEGER",
+    # The concept graph: written by `kb align`, never by `kb build`. Ends are node ids (see node_id).
+    "edges": """
+        source VARCHAR, target VARCHAR, relation VARCHAR, score DOUBLE, methods VARCHAR[], evidence JSON""",
+    "align_runs": """
+        run_id INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, lang VARCHAR, build_id INTEGER,
+        settings JSON, counts JSON""",
 }
+
+# Relations of the concept graph; `same_as` links a local concept to an English one.
+RELATIONS = ("same_as", "broader", "narrower", "abbreviation_of", "related")
 
 # Tables whose rows belong to one document: removed with the file the document came from.
 PER_DOCUMENT = ("sections", "passages", "mentions", "abbreviations", "term_candidates", "documents")
+
+
+def node_id(lang: str, concept_id: str) -> str:
+    """A graph node: the concept in one language's store, e.g. `th:medkb:diabetes_mellitus`."""
+    return f"{lang}:{concept_id}"
+
+
+def split_node(node: str) -> tuple[str, str]:
+    lang, _, concept_id = node.partition(":")
+    return lang, concept_id

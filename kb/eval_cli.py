@@ -1,0 +1,44 @@
+"""`kb eval`: measurements that reproduce the numbers in the README."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from kb.cli_options import HOME, JSON, LANG, out
+from kb.cli_options import fail as _fail
+from kb.errors import MedkbError
+
+eval_app = typer.Typer(help="Measure alignment quality on term pairs.", no_args_is_help=True)
+
+
+@eval_app.command("align")
+def eval_align_command(
+    lang: str = LANG,
+    pairs: Path = typer.Option(..., "--pairs", help="TSV of gold pairs: a local_label/local_term column and an en_label/en_term column."),
+    candidates: Path = typer.Option(..., "--candidates", help="TSV whose label/en_term column lists every English candidate."),
+    home: Optional[Path] = HOME,
+    knowledge: Optional[list[Path]] = typer.Option(None, "--knowledge", "-k", help="Pair files to learn from (repeatable; default: the LANG_*.tsv pair files beside PAIRS and CANDIDATES, PAIRS excluded)."),
+    method: Optional[list[str]] = typer.Option(None, "--method", "-m", help="Use only these methods: memory, translation, transliteration, use, e5 or an embedder name (repeatable)."),
+    embedder: Optional[list[str]] = typer.Option(None, "--embedder", "-e", help="Embedders of the combined aligner (repeatable; default: use and e5)."),
+    folds: int = typer.Option(1, "--folds", help="Cut PAIRS into this many folds and align each with the others as extra knowledge."),
+    as_json: bool = JSON,
+) -> None:
+    """Align PAIRS' local terms against all CANDIDATES and report acc@1, acc@10 and MRR."""
+    from align.evaluate import eval_align
+
+    try:
+        result = eval_align(lang, pairs, candidates, home, knowledge, method, embedder, folds)
+    except MedkbError as error:
+        _fail(error)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    out.print(
+        f"{result['lang']} {Path(result['pairs']).name}: n={result['n']} acc@1={result['acc@1']:.3f} "
+        f"acc@10={result['acc@10']:.3f} mrr={result['mrr']:.3f} ({', '.join(result['methods'])}; "
+        f"{result['knowledge']['pairs']} known pairs)",
+        highlight=False,
+    )
