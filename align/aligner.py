@@ -93,14 +93,19 @@ class Aligner:
 
     def rank(self, terms: list[str], space: CandidateSpace, top: int = 10) -> list[list[Match]]:
         """The best `top` candidates of each term, best first, each with its per-method evidence."""
-        fused = self.scores(terms, space)
+        embedded = self.embed(terms, space)
+        fused = self.scores(terms, space, embedded)
         ranked: list[list[Match]] = []
         for start in range(0, len(terms), BATCH):
-            evidence = self.method_scores(terms[start:start + BATCH], space)
+            evidence = self.method_scores(terms[start:start + BATCH], space, _rows(embedded, start))
             for row, scores in enumerate(fused[start:start + BATCH]):
                 best = np.argsort(-scores, kind="stable")[:top]
                 ranked.append([self._match(space, i, float(scores[i]), {m: e[row] for m, e in evidence.items()}) for i in best])
         return ranked
+
+    def embed(self, terms: list[str], space: CandidateSpace) -> dict[str, np.ndarray]:
+        """The terms' vectors for every embedder of the candidate space, computed once."""
+        return {name: encode_cached(name, terms, None) for name in space.vectors}
 
     @staticmethod
     def _match(space: CandidateSpace, index: int, score: float, rows: dict[str, np.ndarray]) -> Match:
@@ -110,19 +115,20 @@ class Aligner:
             {m: int(1 + np.count_nonzero(row > row[index])) for m, row in rows.items() if row[index] > 0 or m == "translation"},
         )
 
-    def scores(self, terms: list[str], space: CandidateSpace) -> np.ndarray:
+    def scores(self, terms: list[str], space: CandidateSpace, embedded: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """The fused score of every (term, candidate), after candidates compete for terms.
 
         Held whole (terms x candidates, float32) because the competition needs
         every term's score for each candidate.
         """
+        embedded = self.embed(terms, space) if embedded is None else embedded
         fused = np.empty((len(terms), len(space.candidates)), dtype=np.float32)
         for start in range(0, len(terms), BATCH):
-            fused[start:start + BATCH] = self.fuse(self.method_scores(terms[start:start + BATCH], space))
+            fused[start:start + BATCH] = self.fuse(self.method_scores(terms[start:start + BATCH], space, _rows(embedded, start)))
         return compete(fused)
 
-    def method_scores(self, terms: list[str], space: CandidateSpace) -> dict[str, np.ndarray]:
-        """Raw scores per method: a (terms x candidates) matrix each."""
+    def method_scores(self, terms: list[str], space: CandidateSpace, embedded: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+        """Raw scores per method: a (terms x candidates) matrix each; `embedded` holds the terms' vectors if known."""
         scores: dict[str, np.ndarray] = {}
         if "memory" in self.methods:
             scores["memory"] = self._memory_scores(terms, space)
@@ -132,7 +138,8 @@ class Aligner:
         if "transliteration" in self.methods:
             scores["transliteration"] = space.transliteration.scores(terms)
         for name, vectors in space.vectors.items():
-            scores[name] = encode_cached(name, terms, None) @ np.asarray(vectors).T
+            query = embedded[name] if embedded is not None else encode_cached(name, terms, None)
+            scores[name] = query @ np.asarray(vectors).T
         return scores
 
     def fuse(self, scores: dict[str, np.ndarray]) -> np.ndarray:
@@ -150,6 +157,10 @@ class Aligner:
             for english in self.memory.get(normalize(term), ()):
                 matrix[row, space.by_norm.get(english, [])] = 1.0
         return matrix
+
+
+def _rows(embedded: dict[str, np.ndarray], start: int) -> dict[str, np.ndarray]:
+    return {name: vectors[start:start + BATCH] for name, vectors in embedded.items()}
 
 
 def compete(fused: np.ndarray, competitors: int = COMPETITORS) -> np.ndarray:

@@ -89,5 +89,5 @@ def _ranks(lang, gold, english, known, folds, methods, embedders, home) -> np.nd
         for row, i in enumerate(held_out):
             hits = [j for g in gold[terms[i]] for j in space.by_norm.get(g, ())]
             if hits:
-                ranks[i] = 1 + np.count_nonzero(fused[row] > fused[row, hits].max())
+                ranks[i] = 1 + np.count_nonzero(np.delete(fused[row], hits) >= fused[row, hits].max())  # ties count against the gold
     return ranks
