@@ -60,11 +60,17 @@ def eval_align(
         "n": len(ranks),
         **{f"acc@{k}": round(float(np.mean(ranks <= k)), 4) for k in CUTOFFS},
         "mrr": round(float(np.mean(1.0 / ranks)), 4),
-        "gold_not_in_candidates": sum(1 for g in gold.values() if not g & {normalize(e) for e in english}),
+        "gold_not_in_candidates": _missing_gold(gold, english),
         "folds": folds,
         "methods": list(method_names(methods, embedders)),
         "knowledge": {"pairs": len(known), "files": [str(f) for f in files if sha256_of(f) not in excluded]},
     }
+
+
+def _missing_gold(gold: dict[str, set[str]], english: list[str]) -> int:
+    """Terms none of whose gold English terms is a candidate: they count as misses."""
+    candidates = {normalize(e) for e in english}
+    return sum(1 for g in gold.values() if not g & candidates)
 
 
 def _gold(pairs: list[Pair]) -> dict[str, set[str]]:
