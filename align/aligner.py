@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from align.embedders import DEFAULT_EMBEDDERS, encode_cached, supports
+from ingest.embedders import DEFAULT_EMBEDDERS, encode_cached, supports
 from align.pairs import Pair
 from align.translation import FLOOR, TermTranslator, TranslationScorer
 from align.transliterate import TransliterationScorer

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from align.aligner import Aligner, method_names
-from align.embedders import DEFAULT_EMBEDDERS
+from ingest.embedders import DEFAULT_EMBEDDERS
 from align.knowledge import file_pairs, sibling_pair_files, store_pairs
 from align.pairs import Pair, read_candidates, read_pairs
 from ingest.segment.normalize import normalize

@@ -68,7 +68,7 @@ class ConceptGraph:
         names: dict[str, dict[str, dict[str, str]]] = {}  # store -> concept -> label language -> label
         terms: dict[str, list[_LabelEntry]] = defaultdict(list)
         stores = []
-        for lang in _store_langs(home, langs):
+        for lang in store_langs(home, langs):
             with store.open_existing(lang, home) as con:
                 if not _has_edges(con):
                     continue
@@ -219,7 +219,7 @@ def graph(home: str | Path | None = None, langs: Iterable[str] | None = None) ->
     return ConceptGraph.load(home, langs)
 
 
-def _store_langs(home, langs: Iterable[str] | None) -> list[str]:
+def store_langs(home, langs: Iterable[str] | None) -> list[str]:
     """The languages asked for, else every language with a store in `home`."""
     if langs is not None:
         return [get_language(lang).code for lang in langs]

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from align.aligner import Aligner
-from align.embedders import DEFAULT_EMBEDDERS
+from ingest.embedders import DEFAULT_EMBEDDERS
 from align.knowledge import file_pairs, store_pairs
 from align.relations import intra_language_edges
 from kb import store

@@ -1,4 +1,4 @@
-"""The offline multilingual embedders (align.embedders): shapes, meaning, languages, errors and the cache."""
+"""The offline multilingual embedders (ingest.embedders): shapes, meaning, languages, errors and the cache."""
 from __future__ import annotations
 
 import socket
@@ -6,8 +6,8 @@ import socket
 import numpy as np
 import pytest
 
-from align import embedders
-from align.embedders import encode_cached, get_embedder, supports
+from ingest import embedders
+from ingest.embedders import encode_cached, get_embedder, supports
 from kb.errors import UsageError
 
 WIDTH = {"use": 512, "e5": 384}

