@@ -78,8 +78,12 @@ class TermMatcher:
         """Concepts that have exactly this label (after normalisation)."""
         return sorted(self._concepts.get(normalize(label).strip(), ()))
 
-    def find(self, text: str, tokens: list[Token]) -> list[Match]:
-        """Matches in `text`, whose tokens (offsets into `text`) are `tokens`."""
+    def find(self, text: str, tokens: list[Token], nested: bool = False) -> list[Match]:
+        """Matches in `text`, whose tokens (offsets into `text`) are `tokens`.
+
+        Overlapping matches give way to the longest, unless `nested`: a query wants both
+        "ผู้ป่วยวัณโรค" (TB patient) and the "วัณโรค" (tuberculosis) inside it.
+        """
         if not self._concepts:
             return []
         normalized = normalize_with_offsets(text)
@@ -90,7 +94,7 @@ class TermMatcher:
             end = self._accepted_end(bounds, start, end)
             if end is not None:
                 hits.append(Match(start, end, tuple(sorted(self._concepts[norm]))))
-        return _longest_first(hits)
+        return sorted(hits, key=lambda m: (m.start, -m.end)) if nested else _longest_first(hits)
 
     def _accepted_end(self, bounds: "_Boundaries", start: int, end: int) -> int | None:
         """Where the mention ends if the hit sits on word boundaries here, else None."""

@@ -60,6 +60,13 @@ def test_the_longest_overlapping_label_wins():
     assert found("zh", labels, "2型糖尿病患者") == [("2型糖尿病", ("T2",))]
 
 
+def test_nested_matches_keep_the_labels_inside_a_longer_one():
+    labels = [("type 2 diabetes", "T2"), ("diabetes", "D")]
+    text = "Type 2 diabetes"
+    matches = TermMatcher("en", labels).find(text, tokenize("en", text), nested=True)
+    assert [(text[m.start : m.end], m.concept_ids) for m in matches] == [("Type 2 diabetes", ("T2",)), ("diabetes", ("D",))]
+
+
 def test_yoruba_tone_marks_are_compared_after_composition():
     decomposed = "a\u0300ru\u0300n s\u0323u\u0301ga\u0300"  # àrùn ṣúgà typed with combining marks
     hits = found("yo", [("àrùn ṣúgà", "DM")], f"Ó ní {decomposed} tipẹ́")
