@@ -32,6 +32,7 @@ from kb.lock import build_lock
 from kb.schema import SCHEMA_VERSION
 from kb.version import __version__
 from kb.writer import write_file_result
+from retrieve.index import ensure_index
 
 Progress = Callable[[int, int, str], None]  # (files done, files to do, current file)
 
@@ -48,6 +49,7 @@ class BuildReport:
     problems: list[dict] = field(default_factory=list)  # {"path", "problem"} for records left out of read files
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    index: dict | None = None  # the retrieval index's manifest (retrieve.index)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -63,6 +65,7 @@ def build(
     strict: bool = False,
     passage_tokens: int = 160,
     overlap_tokens: int = 32,
+    embedder: str | None = "auto",
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build or update the `lang` store under `home` from corpus folders or files and terminologies.
@@ -70,6 +73,8 @@ def build(
     The corpus defaults to the embedded `corpora/<lang>/`; the seed lexicon is
     added to `terms` unless `seed_lexicon` is False. With `strict`, any
     unreadable file or record fails the build (and the old store stays).
+    The retrieval index is then brought up to date, with passage vectors from
+    `embedder` ("auto": the measured default if installed; None: BM25 only).
     """
     started = time.perf_counter()
     language = get_language(lang)
@@ -79,7 +84,11 @@ def build(
     target = store.store_path(language.code, home)
     target.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(target):
-        return _Build(target, settings, files, strict, progress, started).run()
+        report = _Build(target, settings, files, strict, progress, started).run()
+    t = time.perf_counter()
+    report.index = asdict(ensure_index(language.code, home, embedder, progress=progress))
+    report.timings["index_s"] = round(time.perf_counter() - t, 3)
+    return report
 
 
 def _settings(lang: str, terms: list, seed_lexicon: bool, passages: PassageSettings) -> IngestSettings:
@@ -210,7 +219,7 @@ class _Build:
         taken_ids = {row[0] for row in con.execute("SELECT doc_id FROM documents").fetchall()}
         for done, file in enumerate(changed):
             if self.progress:
-                self.progress(done, len(changed), file.file_id)
+                self.progress(done, len(changed), f"reading {file.file_id}")
             try:
                 result = process_file(file.path, file.file_id, self.settings)
             except InputError as error:
@@ -224,7 +233,7 @@ class _Build:
                 raise InputError(file.path, problems[0] + more)
             self._record_file(con, file, hashes, "ok", problems)
         if self.progress:
-            self.progress(len(changed), len(changed), "")
+            self.progress(len(changed), len(changed), "read")
         self.report.files_read = len(changed)
 
     @staticmethod

@@ -1,0 +1,79 @@
+"""Passage vectors on disk, memory-mapped, searched exactly or through an approximate index.
+
+Vectors are unit rows, so the inner product is the cosine. Exact search reads
+every row once per query, which is cheap up to a few hundred thousand passages;
+past ANN_MIN_PASSAGES a faiss inverted-file index with 8-bit scalar quantisation
+(IVF, SQ8: a byte per dimension in memory) proposes candidates from the
+`nprobe` nearest of its clusters, and the candidates are re-scored exactly
+from the memory-mapped vectors.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from kb.errors import UsageError
+
+VECTORS = "vectors.npy"
+ANN_FILE = "ann.faiss"
+ANN_MIN_PASSAGES = 200_000
+NPROBE = 32
+CANDIDATES = 4  # the approximate index proposes this many times the depth asked for
+TRAIN_SAMPLE = 100_000
+
+
+class DenseIndex:
+    def __init__(self, vectors: np.ndarray, ann=None):
+        self.vectors = vectors
+        self.ann = ann
+
+    @classmethod
+    def load(cls, folder: Path) -> DenseIndex:
+        ann = _faiss().read_index(str(folder / ANN_FILE)) if (folder / ANN_FILE).exists() else None
+        if ann is not None:
+            ann.nprobe = NPROBE
+        return cls(np.load(folder / VECTORS, mmap_mode="r"), ann)
+
+    @staticmethod
+    def save(folder: Path, vectors: np.ndarray, ann: bool | None = None) -> None:
+        """Write the vectors, and an approximate index when `ann` (default: past ANN_MIN_PASSAGES)."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        np.save(folder / VECTORS, vectors)
+        if ann if ann is not None else len(vectors) >= ANN_MIN_PASSAGES:
+            _faiss().write_index(build_ann(vectors), str(folder / ANN_FILE))
+
+    def scores(self, query_vector: np.ndarray, depth: int = 100) -> np.ndarray:
+        """Cosine similarity of every passage to the query (with an approximate index: of its
+        candidates only, the others 0)."""
+        query = np.ascontiguousarray(query_vector, dtype=np.float32)
+        if self.ann is None:
+            return self.vectors @ query
+        _, rows = self.ann.search(query[None, :], depth * CANDIDATES)
+        rows = np.sort(rows[0][rows[0] >= 0])  # sorted rows read the memory map in order
+        scores = np.zeros(len(self.vectors), dtype=np.float32)
+        scores[rows] = self.vectors[rows] @ query
+        return scores
+
+
+def build_ann(vectors: np.ndarray):
+    """An IVF index with about 4 sqrt(n) clusters, trained on a sample, holding every vector."""
+    faiss = _faiss()
+    n, dim = vectors.shape
+    clusters = max(1, min(int(4 * math.sqrt(n)), n // 39))  # faiss wants 39 training points per cluster
+    index = faiss.index_factory(dim, f"IVF{clusters},SQ8", faiss.METRIC_INNER_PRODUCT)
+    sample = np.random.default_rng(0).choice(n, size=min(n, TRAIN_SAMPLE), replace=False)
+    index.train(np.ascontiguousarray(vectors[np.sort(sample)]))
+    for start in range(0, n, TRAIN_SAMPLE):
+        index.add(np.ascontiguousarray(vectors[start : start + TRAIN_SAMPLE]))
+    index.nprobe = NPROBE
+    return index
+
+
+def _faiss():
+    try:
+        import faiss
+    except ImportError as error:
+        raise UsageError("an approximate vector index needs faiss: pip install 'medkb[ann]'") from error
+    return faiss

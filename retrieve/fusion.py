@@ -1,0 +1,45 @@
+"""Fusing rankings from different retrievers.
+
+BM25 scores are unbounded and dense scores are cosines in [-1, 1]: summing them
+lets BM25 decide alone. Reciprocal rank fusion uses only ranks; normalised score
+fusion rescales each ranker's scores to [0, 1] over its own top hits first.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+RRF_K = 60
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest positive scores, best first (ties by index, so results are stable)."""
+    candidates = np.flatnonzero(scores > 0)
+    if len(candidates) > k:
+        candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
+    return candidates[np.lexsort((candidates, -scores[candidates]))]
+
+
+def reciprocal_rank(rankings: dict[str, np.ndarray], weights: dict[str, float] | None = None, k: int = RRF_K) -> dict[int, float]:
+    """RRF: each ranker adds weight / (k + rank) to every passage it ranked (rank 1 is best)."""
+    fused: dict[int, float] = {}
+    for name, ranked in rankings.items():
+        weight = (weights or {}).get(name, 1.0)
+        for rank, row in enumerate(ranked.tolist(), start=1):
+            fused[row] = fused.get(row, 0.0) + weight / (k + rank)
+    return fused
+
+
+def normalised_scores(rankings: dict[str, np.ndarray], scores: dict[str, np.ndarray], weights: dict[str, float] | None = None) -> dict[int, float]:
+    """Min-max normalise each ranker's scores over the passages it ranked, then add them up."""
+    fused: dict[int, float] = {}
+    for name, ranked in rankings.items():
+        if len(ranked) == 0:
+            continue
+        values = scores[name][ranked]
+        low, high = float(values.min()), float(values.max())
+        spread = high - low or 1.0
+        weight = (weights or {}).get(name, 1.0)
+        for row, value in zip(ranked.tolist(), values.tolist()):
+            fused[row] = fused.get(row, 0.0) + weight * ((value - low) / spread if high > low else 1.0)
+    return fused
+

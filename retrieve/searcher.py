@@ -1,0 +1,184 @@
+"""`kb.open(lang)`: search a language's knowledge base and look its concepts up.
+
+A hybrid search runs three rankers over the store's passages and fuses their
+rankings: BM25 over the query's words and the words of its concepts' labels,
+dense similarity with the query's vector, and the passages that mention the
+query's concepts. Each hit says which rankers found it, at what rank and score,
+and which query terms and concepts it holds.
+"""
+from __future__ import annotations
+
+import math
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from align.graph import ConceptGraph
+from kb import store
+from kb.errors import UsageError
+from kb.languages import get_language
+from kb.schema import node_id
+from retrieve.analyzer import query_terms
+from retrieve.embedding import encode_query
+from retrieve.expansion import ConceptExpander, QueryConcept
+from retrieve.fusion import normalised_scores, reciprocal_rank, top_k
+from retrieve.hits import Explanation, Hit
+from retrieve.index import ensure_index, load_index
+from retrieve.lookup import ConceptRecord, concept_nodes, lookup_concepts
+from retrieve.query_lang import guess_query_langs
+
+MODES = ("hybrid", "bm25", "dense")
+FUSIONS = ("rrf", "normalised")
+DEPTH = 100  # passages each ranker hands to fusion
+EXPANSION_WEIGHT = 0.5  # a concept label's word counts half as much as a word the user typed
+MAX_K = 1000
+MAX_QUERY_CHARS = 2000
+
+
+class KnowledgeBase:
+    """A built store opened for search; its retrieval index is built first if missing or stale."""
+
+    def __init__(self, lang: str, home: str | Path | None = None, embedder: str | None = "auto"):
+        self.lang = get_language(lang).code
+        self.home = home
+        ensure_index(self.lang, home, embedder)
+        self.index = load_index(self.lang, home)
+        self.embedder = self.index.manifest.embedder
+        self.con = store.open_existing(self.lang, home)
+        self.expander = ConceptExpander(self.lang, home)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def search(
+        self, query: str, k: int = 10, mode: str = "hybrid", query_lang: str | None = None,
+        fusion: str = "rrf", expand: bool | None = None,
+    ) -> list[Hit]:
+        """The k best passages for the query; `expand` (default: on in hybrid mode) adds concept expansion."""
+        self._check(query, k, mode, fusion)
+        query_langs = (get_language(query_lang).code,) if query_lang else guess_query_langs(query, self.lang)
+        query_lang = query_langs[0]
+        expand = mode == "hybrid" if expand is None else expand
+        concepts = self.expander.concepts(query, query_langs) if expand else []
+        terms = self._weighted_terms(query, query_lang, concepts)
+        rankings, scores = self._rank(query, mode, terms, concepts)
+        if len(rankings) == 1:
+            (name, ranked), = rankings.items()
+            fused = {row: float(scores[name][row]) for row in ranked[:k].tolist()}
+        elif fusion == "rrf":
+            fused = reciprocal_rank(rankings)
+        else:
+            fused = normalised_scores(rankings, scores)
+        best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+        return self._hits(best, rankings, scores, terms, concepts, query_lang)
+
+    def lookup(self, term: str, lang: str | None = None) -> list[ConceptRecord]:
+        """The store's concepts that the term names (in `lang`, default: guessed from its script), with
+        their labels in every language, aligned concepts, graph neighbours and evidence passages."""
+        if not term or not term.strip():
+            raise UsageError("the term is empty")
+        term_langs = (get_language(lang).code,) if lang else guess_query_langs(term, self.lang)
+        nodes = list(dict.fromkeys(n for term_lang in term_langs for n in concept_nodes(self.graph, term, self.lang, term_lang)))
+        if not nodes:  # no label is the term itself: the concepts it contains
+            nodes = [node_id(self.lang, c.concept_id) for c in self.expander.concepts(term, term_langs)]
+        return lookup_concepts(self.con, self.graph, self.lang, nodes)
+
+    @cached_property
+    def graph(self) -> ConceptGraph:
+        """The concept graph of this store, English, and the other stores beside it."""
+        return ConceptGraph.load(self.home)
+
+    def _check(self, query: str, k: int, mode: str, fusion: str) -> None:
+        if not query or not query.strip():
+            raise UsageError("the query is empty")
+        if len(query) > MAX_QUERY_CHARS:
+            raise UsageError(f"the query has {len(query)} characters; the most is {MAX_QUERY_CHARS}")
+        if not 1 <= k <= MAX_K:
+            raise UsageError(f"k must be from 1 to {MAX_K}, not {k}")
+        if mode not in MODES:
+            raise UsageError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+        if fusion not in FUSIONS:
+            raise UsageError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSIONS)}")
+        if mode == "dense" and not self.embedder:
+            raise UsageError(f"the {self.lang} index has no passage vectors: install medkb[embed] and search again")
+
+    def _weighted_terms(self, query: str, query_lang: str, concepts: list[QueryConcept]) -> dict[str, float]:
+        terms = {term: EXPANSION_WEIGHT * weight for term, weight in self.expander.expansion_terms(concepts).items()}
+        for term in query_terms(query_lang, query):
+            terms[term] = 1.0
+            if not get_language(query_lang).spaced and not self.index.sparse.known(term):
+                terms |= {piece: 1.0 for piece in self.index.sparse.known_pieces(term)}
+        return terms
+
+    def _rank(self, query, mode, terms, concepts) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        scores: dict[str, np.ndarray] = {}
+        if mode in ("bm25", "hybrid"):
+            scores["bm25"] = self.index.sparse.scores(terms)
+        if mode in ("dense", "hybrid") and self.embedder:
+            scores["dense"] = self.index.dense.scores(encode_query(self.embedder, query))
+        if concepts:
+            scores["concepts"] = self._concept_scores(concepts)
+        return {name: top_k(values, DEPTH) for name, values in scores.items()}, scores
+
+    def _concept_scores(self, concepts: list[QueryConcept]) -> np.ndarray:
+        """Mentions of the query's concepts: weight x idf x (1 + log count), summed over concepts."""
+        n = self.index.sparse.n_passages
+        scores = np.zeros(n, dtype=np.float32)
+        for concept in concepts:
+            rows, counts = self.index.concept_postings(concept.concept_id)
+            if len(rows):
+                idf = math.log(1 + n / len(rows))
+                scores[rows] += concept.weight * idf * (1 + np.log(counts.astype(np.float32)))
+        return scores
+
+    def _hits(self, best, rankings, scores, terms, concepts, query_lang) -> list[Hit]:
+        rows = [row for row, _ in best]
+        ids = [self.index.passage_ids[row] for row in rows]
+        stored = {
+            r[0]: r[1:]
+            for r in self.con.execute(
+                "SELECT p.passage_id, p.doc_id, p.text, p.section_path, p.tokens, d.title FROM passages p "
+                "JOIN documents d USING (doc_id) WHERE p.passage_id IN (SELECT unnest($1))", [ids],
+            ).fetchall()
+        }
+        ranks = {name: {row: rank for rank, row in enumerate(ranked.tolist(), start=1)} for name, ranked in rankings.items()}
+        hits = []
+        for (row, score), passage_id in zip(best, ids):
+            doc_id, text, section, tokens, title = stored[passage_id]
+            held = set(tokens)
+            explanation = Explanation(
+                query_lang=query_lang,
+                terms=sorted(t for t in terms if t in held),
+                concepts=[_concept_dict(c) for c in concepts if row in set(self.index.concept_postings(c.concept_id)[0].tolist())],
+                rankers={name: {"rank": ranks[name][row], "score": round(float(scores[name][row]), 4)} for name in rankings if row in ranks[name]},
+            )
+            hits.append(Hit(passage_id, doc_id, self.lang, round(score, 6), text, title, list(section or ()), explanation))
+        return hits
+
+
+def _concept_dict(concept: QueryConcept) -> dict:
+    return {"concept_id": concept.concept_id, "label": concept.label, "matched": concept.matched, "weight": round(concept.weight, 4), "via": list(concept.via)}
+
+
+def open(lang: str, home: str | Path | None = None, embedder: str | None = "auto") -> KnowledgeBase:  # noqa: A001 (kb.open)
+    """The knowledge base of `lang` under `home`, ready to search."""
+    return KnowledgeBase(lang, home, embedder)
+
+
+def query(text: str, lang: str, home: str | Path | None = None, k: int = 10, mode: str = "hybrid", query_lang: str | None = None, fusion: str = "rrf") -> list[Hit]:
+    """Search the `lang` knowledge base once (the Python side of `kb query`)."""
+    with KnowledgeBase(lang, home) as kb:
+        return kb.search(text, k=k, mode=mode, query_lang=query_lang, fusion=fusion)
+
+
+def lookup(term: str, lang: str, home: str | Path | None = None, term_lang: str | None = None) -> list[ConceptRecord]:
+    """Look a term up in the `lang` knowledge base once (the Python side of `kb lookup`)."""
+    with KnowledgeBase(lang, home) as kb:
+        return kb.lookup(term, term_lang)
