@@ -7,6 +7,9 @@ The Python API mirrors the `kb` command line:
     summary = kb.stats("th")             # kb stats --lang th
     kb.align("th")                       # kb align --lang th
     kb.graph().neighbors("เบาหวาน", "th")  # kb graph neighbors เบาหวาน --lang th
+    with kb.open("th") as base:           # kb query / kb lookup --lang th
+        hits = base.search("diabetes treatment", k=5)
+        concepts = base.lookup("เบาหวาน")
 
 Submodules are imported on first use, so that `import kb.store` (the bottom
 layer, which ingest builds on) does not pull in the whole toolkit.
@@ -25,6 +28,13 @@ _PUBLIC = {
     "align": "align.store_alignment",
     "eval_align": "align.evaluate",
     "graph": "align.graph",
+    "open": "retrieve.searcher",
+    "KnowledgeBase": "retrieve.searcher",
+    "query": "retrieve.searcher",
+    "lookup": "retrieve.searcher",
+    "index": "retrieve.index",
+    "eval_retrieve": "retrieve.evaluate",
+    "serve": "kb.server",
 }
 
 __all__ = ["__version__", *_PUBLIC]

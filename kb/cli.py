@@ -6,18 +6,21 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kb.cli_options import HOME, JSON, LANG, err, out
+from kb.cli_options import EMBEDDER, HOME, JSON, LANG, err, out, progress_bar
 from kb.cli_options import fail as _fail
 from kb.errors import MedkbError
 from kb.eval_cli import eval_app
 from kb.graph_cli import graph_app
+from kb.search_cli import index, lookup, query
+from kb.serve_cli import serve
 
 app = typer.Typer(help="Build and query multilingual clinical knowledge bases.", no_args_is_help=True, add_completion=False)
 app.add_typer(graph_app, name="graph")
 app.add_typer(eval_app, name="eval")
+for command in (query, lookup, index, serve):
+    app.command()(command)
 
 
 @app.command()
@@ -30,16 +33,18 @@ def build(
     seed: bool = typer.Option(True, "--seed/--no-seed", help="Include the embedded seed lexicon in the terminologies."),
     passage_tokens: int = typer.Option(160, help="Most word tokens in a passage."),
     overlap_tokens: int = typer.Option(32, help="Word tokens of whole sentences that consecutive passages share."),
+    embedder: Optional[str] = EMBEDDER,
     as_json: bool = JSON,
 ) -> None:
     """Build or update the LANG store from corpus files and terminologies (incremental, atomic)."""
     from kb.builder import build as run_build
 
     try:
-        with _progress(enabled=not as_json) as update:
+        with progress_bar(enabled=not as_json) as update:
             report = run_build(
                 lang, corpus, terms, home, seed_lexicon=seed, strict=strict,
-                passage_tokens=passage_tokens, overlap_tokens=overlap_tokens, progress=update,
+                passage_tokens=passage_tokens, overlap_tokens=overlap_tokens,
+                embedder=embedder, progress=update,
             )
     except MedkbError as error:
         _fail(error)
@@ -60,29 +65,8 @@ def build(
         f"{counts.get('concepts', 0)} concepts, {counts.get('mentions', 0)} mentions",
         highlight=False,
     )
-
-
-class _progress:
-    """A progress bar on stderr for the files a build reads."""
-
-    def __init__(self, enabled: bool):
-        self.bar = Progress(
-            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=err, transient=True, disable=not enabled,
-        )
-        self.task = None
-
-    def __enter__(self):
-        self.bar.start()
-        return self.update
-
-    def update(self, done: int, total: int, current: str) -> None:
-        if self.task is None:
-            self.task = self.bar.add_task("reading", total=total)
-        self.bar.update(self.task, completed=done, description=f"reading {current[-40:]}")
-
-    def __exit__(self, *exc):
-        self.bar.stop()
+    vectors = f"{report.index['embedder']} passage vectors" if report.index["embedder"] else "no passage vectors (install medkb[embed])"
+    out.print(f"{report.lang}: retrieval index current in {report.timings['index_s']:.1f}s: BM25, {vectors}", highlight=False)
 
 
 @app.command()

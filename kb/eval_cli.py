@@ -7,11 +7,11 @@ from typing import Optional
 
 import typer
 
-from kb.cli_options import HOME, JSON, LANG, out
+from kb.cli_options import EMBEDDER, HOME, JSON, LANG, out
 from kb.cli_options import fail as _fail
 from kb.errors import MedkbError
 
-eval_app = typer.Typer(help="Measure alignment quality on term pairs.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure alignment quality on term pairs and retrieval quality on queries.", no_args_is_help=True)
 
 
 @eval_app.command("align")
@@ -42,3 +42,27 @@ def eval_align_command(
         f"{result['knowledge']['pairs']} known pairs)",
         highlight=False,
     )
+
+
+@eval_app.command("retrieve")
+def eval_retrieve_command(
+    lang: str = LANG,
+    queries: Path = typer.Option(..., "--queries", help='JSONL, one query per line: {"qid", "query", "relevant"} with relevant a list of doc_ids, optionally "grades" and "lang".'),
+    home: Optional[Path] = HOME,
+    mode: str = typer.Option("hybrid", "--mode", "-m", help="hybrid (BM25 + dense + concepts, fused), bm25 or dense."),
+    embedder: Optional[str] = EMBEDDER,
+    per_query: bool = typer.Option(False, "--per-query", help="Also give every query's metrics (with --json)."),
+    as_json: bool = JSON,
+) -> None:
+    """Search the LANG store with every query and report document-level MRR, recall@1/5/10 and nDCG@10."""
+    from retrieve.evaluate import eval_retrieve
+
+    try:
+        result = eval_retrieve(lang, queries, home, mode, embedder, per_query)
+    except MedkbError as error:
+        _fail(error)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    metrics = " ".join(f"{name}={result[name]:.3f}" for name in ("mrr", "recall@1", "recall@5", "recall@10", "ndcg@10"))
+    out.print(f"{result['lang']} {Path(result['queries']).name}: n={result['n']} {metrics} ({mode}, embedder {result['embedder']})", highlight=False)
