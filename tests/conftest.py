@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from kb.builder import build
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
@@ -14,3 +16,13 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "README.md").exists():
         pytest.skip(f"development data not found at {SHARED_DATA} (a fresh clone has none; CI has it)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory) -> Path:
+    """Thai and English stores of the embedded corpora as `kb build` leaves them (no edges), with
+    their retrieval indexes (default embedder); tests only read them."""
+    home = tmp_path_factory.mktemp("built")
+    build("th", home=home)
+    build("en", home=home)
+    return home

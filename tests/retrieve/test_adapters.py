@@ -18,27 +18,27 @@ def reference(thai_kb, query: str, k: int, **options) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def langchain_retriever(search_home):
+def langchain_retriever(built_home):
     pytest.importorskip("langchain_core")
     from retrieve.adapters.langchain import MedkbRetriever
 
-    retriever = MedkbRetriever(lang="th", home=search_home, k=3)
+    retriever = MedkbRetriever(lang="th", home=built_home, k=3)
     yield retriever
     retriever.close()
 
 
 @pytest.fixture(scope="module")
-def llamaindex_retriever(search_home):
+def llamaindex_retriever(built_home):
     pytest.importorskip("llama_index.core")
     from retrieve.adapters.llamaindex import MedkbRetriever
 
-    retriever = MedkbRetriever("th", search_home, k=3)
+    retriever = MedkbRetriever("th", built_home, k=3)
     yield retriever
     retriever.close()
 
 
 @pytest.fixture(scope="module")
-def haystack_pipeline(search_home):
+def haystack_pipeline(built_home):
     """The retriever feeding a prompt builder, as in a RAG pipeline."""
     haystack = pytest.importorskip("haystack")
     from haystack.components.builders import PromptBuilder
@@ -46,7 +46,7 @@ def haystack_pipeline(search_home):
     from retrieve.adapters.haystack import MedkbRetriever
 
     pipeline = haystack.Pipeline()
-    pipeline.add_component("medkb", MedkbRetriever("th", str(search_home), top_k=3))
+    pipeline.add_component("medkb", MedkbRetriever("th", str(built_home), top_k=3))
     pipeline.add_component("prompt", PromptBuilder("Q: {{ query }}\n{% for d in documents %}[{{ d.id }}] {{ d.content }}\n{% endfor %}"))
     pipeline.connect("medkb.documents", "prompt.documents")
     yield pipeline
@@ -71,10 +71,10 @@ def test_langchain_async_and_cross_lingual(langchain_retriever, thai_kb):
     assert documents[0].metadata["explanation"]["query_lang"] == "en"
 
 
-def test_langchain_passes_mode_on(search_home, thai_kb):
+def test_langchain_passes_mode_on(built_home, thai_kb):
     from retrieve.adapters.langchain import MedkbRetriever
 
-    retriever = MedkbRetriever(lang="th", home=search_home, k=5, mode="bm25")
+    retriever = MedkbRetriever(lang="th", home=built_home, k=5, mode="bm25")
     try:
         documents = retriever.invoke("หอบหืด")
     finally:
@@ -115,10 +115,10 @@ def test_haystack_top_k_at_run_time(haystack_pipeline, thai_kb):
     assert [d.id for d in result["medkb"]["documents"]] == reference(thai_kb, "tuberculosis", 5)
 
 
-def test_haystack_pipeline_serialises_the_component(haystack_pipeline, search_home):
+def test_haystack_pipeline_serialises_the_component(haystack_pipeline, built_home):
     described = haystack_pipeline.to_dict()["components"]["medkb"]
     assert described["type"] == "retrieve.adapters.haystack.MedkbRetriever"
-    assert described["init_parameters"] == {"lang": "th", "home": str(search_home), "top_k": 3, "mode": "hybrid", "query_lang": None}
+    assert described["init_parameters"] == {"lang": "th", "home": str(built_home), "top_k": 3, "mode": "hybrid", "query_lang": None}
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from retrieve.expansion import ConceptExpander
 
 
 @pytest.fixture(scope="module")
-def english(search_home):
-    return ConceptExpander("en", search_home)
+def english(built_home):
+    return ConceptExpander("en", built_home)
 
 
 def ids(concepts) -> set[str]:

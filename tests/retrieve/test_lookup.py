@@ -16,12 +16,12 @@ EVIDENCE = '{"fixture": "a same_as edge as kb align writes it"}'
 
 
 @pytest.fixture(scope="module")
-def linked_home(search_home, tmp_path_factory):
+def linked_home(built_home, tmp_path_factory):
     """The search stores with their intra-language edges and one same_as edge, as kb align leaves them."""
     home = tmp_path_factory.mktemp("linked")
     for lang in ("th", "en"):
-        shutil.copy(store.store_path(lang, search_home), store.store_path(lang, home))
-        shutil.copytree(index_dir(lang, search_home), index_dir(lang, home))
+        shutil.copy(store.store_path(lang, built_home), store.store_path(lang, home))
+        shutil.copytree(index_dir(lang, built_home), index_dir(lang, home))
         with store.connect(store.store_path(lang, home)) as con:
             store.insert(con, "edges", intra_language_edges(con, lang))
     with store.connect(store.store_path("th", home)) as con:

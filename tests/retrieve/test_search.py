@@ -9,14 +9,14 @@ from retrieve.searcher import KnowledgeBase
 
 
 @pytest.fixture(scope="module")
-def thai(search_home):
-    with KnowledgeBase("th", search_home) as kb:
+def thai(built_home):
+    with KnowledgeBase("th", built_home) as kb:
         yield kb
 
 
 @pytest.fixture(scope="module")
-def english(search_home):
-    with KnowledgeBase("en", search_home) as kb:
+def english(built_home):
+    with KnowledgeBase("en", built_home) as kb:
         yield kb
 
 

@@ -26,11 +26,11 @@ STARTUP_SECONDS = 60
 
 
 @pytest.fixture(scope="module")
-def api(search_home):
+def api(built_home):
     """An httpx client of the API over the Thai store, served on 127.0.0.1 at a port the OS chose."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    web = uvicorn.Server(uvicorn.Config(server.create_app(search_home, ["th"]), log_level="warning"))
+    web = uvicorn.Server(uvicorn.Config(server.create_app(built_home, ["th"]), log_level="warning"))
     thread = threading.Thread(target=web.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_SECONDS
@@ -143,14 +143,14 @@ def test_openapi_describes_the_api(api):
     assert api.get("/health").json() == {"status": "ok", "langs": ["th"]}
 
 
-def test_kb_serve_listens_on_loopback_unless_told_otherwise(search_home, monkeypatch):
+def test_kb_serve_listens_on_loopback_unless_told_otherwise(built_home, monkeypatch):
     listened = []
     monkeypatch.setattr(server.uvicorn, "run", lambda app, host, port: listened.append((host, port)))
     runner = CliRunner()
-    quiet = runner.invoke(app, ["serve", "--home", str(search_home), "--lang", "th"])
+    quiet = runner.invoke(app, ["serve", "--home", str(built_home), "--lang", "th"])
     assert quiet.exit_code == 0, quiet.output
     assert "warning" not in quiet.output
-    loud = runner.invoke(app, ["serve", "--home", str(search_home), "-l", "th", "--host", "0.0.0.0", "--port", "8123"])
+    loud = runner.invoke(app, ["serve", "--home", str(built_home), "-l", "th", "--host", "0.0.0.0", "--port", "8123"])
     assert loud.exit_code == 0, loud.output
     assert "other machines can reach this API" in loud.output
     assert listened == [("127.0.0.1", 8000), ("0.0.0.0", 8123)]

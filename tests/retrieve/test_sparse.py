@@ -12,8 +12,8 @@ from retrieve.sparse import BM25Params, SparseIndex
 
 
 @pytest.fixture(scope="module")
-def thai_corpus(search_home) -> list[list[str]]:
-    with store.open_existing("th", search_home) as con:
+def thai_corpus(built_home) -> list[list[str]]:
+    with store.open_existing("th", built_home) as con:
         rows = con.execute("SELECT tokens FROM passages ORDER BY doc_id, ordinal").fetchall()
     return [index_terms("th", list(tokens)) for (tokens,) in rows]
 
@@ -55,6 +55,17 @@ def test_weights_scale_each_term(thai_corpus):
     a, b = "เบาหวาน", "ไต"
     combined = index.scores({a: 1.0, b: 0.25})
     assert np.allclose(combined, index.scores({a: 1.0}) + 0.25 * index.scores({b: 1.0}), rtol=1e-5)
+
+
+def test_holding_is_membership_in_the_passage_terms(thai_corpus):
+    index = SparseIndex.build(thai_corpus)
+    csc = index.model.scores
+    steps = np.diff(np.asarray(csc["indices"], dtype=np.int64))
+    starts = np.asarray(csc["indptr"][1:-1], dtype=np.int64)
+    steps[starts[(starts > 0) & (starts < len(csc["indices"]))] - 1] = 1  # a new column may start anywhere
+    assert (steps > 0).all(), "bm25s lists each term's passages in row order: holding() searches them"
+    rows = [0, len(thai_corpus) // 2, len(thai_corpus) - 1]
+    assert index.holding([*index.model.vocab_dict, "ไม่มีคำนี้ในคลัง"], rows) == [set(thai_corpus[row]) for row in rows]
 
 
 def test_unknown_terms_score_nothing(thai_corpus):

@@ -50,9 +50,9 @@ def test_bad_query_lines_name_the_file_and_line(tmp_path):
         read_queries(path)
 
 
-def test_cli_scores_the_embedded_thai_store(search_home, tmp_path):
+def test_cli_scores_the_embedded_thai_store(built_home, tmp_path):
     queries = write_jsonl(tmp_path / "th.jsonl", THAI_QUERIES)
-    result = CliRunner().invoke(app, ["eval", "retrieve", "--lang", "th", "--queries", str(queries), "--home", str(search_home), "--json", "--per-query"])
+    result = CliRunner().invoke(app, ["eval", "retrieve", "--lang", "th", "--queries", str(queries), "--home", str(built_home), "--json", "--per-query"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["n"] == 4 and report["mode"] == "hybrid" and report["embedder"] == "e5"
@@ -62,8 +62,8 @@ def test_cli_scores_the_embedded_thai_store(search_home, tmp_path):
     assert 0 < report["ndcg@10"] < 1
 
 
-def test_cli_error_names_the_queries_file(search_home, tmp_path):
-    result = CliRunner().invoke(app, ["eval", "retrieve", "--lang", "th", "--queries", str(tmp_path / "none.jsonl"), "--home", str(search_home)])
+def test_cli_error_names_the_queries_file(built_home, tmp_path):
+    result = CliRunner().invoke(app, ["eval", "retrieve", "--lang", "th", "--queries", str(tmp_path / "none.jsonl"), "--home", str(built_home)])
     assert result.exit_code == 1 and "none.jsonl" in result.output
 
 
