@@ -61,11 +61,13 @@ class ConceptExpander:
 
     def _concepts_in(self, query: str, query_lang: str) -> list[QueryConcept]:
         tokens = tokenize(query_lang, query)
-        found = [(span, QueryConcept(cid, self._label(cid), query[span[0] : span[1]], 1.0)) for cid, span in self._matches(self.lang, query_lang, query, tokens)]
+        named = self._store_labels(self.lang).named
+        # A concept discovered in the corpus is a phrase of its passages: BM25 already finds its words.
+        found = [(span, QueryConcept(cid, self._label(cid), query[span[0] : span[1]], 1.0)) for cid, span in self._matches(self.lang, query_lang, query, tokens) if cid in named]
         if query_lang != self.lang and store.store_path(query_lang, self.home).exists():
             for concept_id, span in self._matches(query_lang, query_lang, query, tokens):
                 found += [(span, QueryConcept(target, self._label(target), query[span[0] : span[1]], weight, via)) for target, weight, via in self._aligned(query_lang, concept_id)]
-        return _outermost(found, self._store_labels(self.lang).named)
+        return _outermost(found, named)
 
     def expansion_terms(self, concepts: list[QueryConcept]) -> dict[str, float]:
         """Search terms of the concepts' labels in the searched language, each at its concept's weight."""

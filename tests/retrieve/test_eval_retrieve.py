@@ -55,7 +55,7 @@ def test_cli_scores_the_embedded_thai_store(built_home, tmp_path):
     result = CliRunner().invoke(app, ["eval", "retrieve", "--lang", "th", "--queries", str(queries), "--home", str(built_home), "--json", "--per-query"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["n"] == 4 and report["mode"] == "hybrid" and report["embedder"] == "e5"
+    assert report["n"] == 4 and report["mode"] == "hybrid" and report["embedder"] == "use"
     assert {"mrr", "recall@1", "recall@5", "recall@10", "ndcg@10"} <= set(report)
     # Each query's own topic comes first, the English ones too.
     assert [q["mrr"] for q in report["per_query"]] == [1.0, 1.0, 1.0, 1.0], report["per_query"]

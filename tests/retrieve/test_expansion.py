@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieve.expansion import ConceptExpander
+from retrieve.expansion import ConceptExpander, QueryConcept
+from retrieve.searcher import _concept_share
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +30,18 @@ def test_concepts_inside_a_term_with_no_english_concept_still_count(english):
 def test_expansion_words_are_the_english_labels(english):
     terms = english.expansion_terms(english.concepts("วัณโรค", ("th",)))
     assert {"tuberculosis", "tb"} <= set(terms) and all(t.isascii() for t in terms)
+
+
+def test_a_term_discovered_in_the_corpus_is_left_to_bm25(built_home):
+    # ผู้ป่วยวัณโรค (TB patient) is a discovered Thai term: in the Thai store it adds nothing to its words.
+    found = ids(ConceptExpander("th", built_home).concepts("ผู้ป่วยวัณโรค", ("th",)))
+    assert found == {"medkb:tuberculosis"}
+
+
+def test_the_concepts_ranker_counts_as_much_as_the_query_it_names():
+    whole = QueryConcept("medkb:dengue_haemorrhagic_fever", "", "ไข้เลือดออก", 1.0)
+    part = QueryConcept("medkb:syndrome", "", "症候群", 1.0)
+    assert _concept_share("ไข้เลือดออก", [whole]) == 1.0
+    assert _concept_share("ไข้เลือดออก อาการเตือน", [whole]) == pytest.approx(11 / 21)  # spaces do not count
+    assert _concept_share("チャージ症候群", [part]) == pytest.approx(3 / 7)
+    assert _concept_share("dengue", []) == 0.0

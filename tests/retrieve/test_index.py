@@ -11,6 +11,7 @@ import pytest
 import retrieve.index
 from kb import store
 from kb.builder import build
+from retrieve.embedding import passage_embedder
 from retrieve.index import build_index, ensure_index, index_dir, load_index
 
 CORPUS = {
@@ -37,8 +38,8 @@ def test_build_leaves_a_current_index_with_every_passage(small_home):
         passages = sorted(r[0] for r in con.execute("SELECT passage_id FROM passages").fetchall())
         build_id = store.latest_build(con)["build_id"]
     assert sorted(index.passage_ids) == passages
-    assert index.manifest.build_id == build_id and index.manifest.embedder == "e5"
-    assert index.dense.vectors.shape == (len(passages), 384)
+    assert index.manifest.build_id == build_id and index.manifest.embedder == "use"
+    assert index.dense.vectors.shape == (len(passages), 512)  # USE vectors
     assert np.allclose(np.linalg.norm(index.dense.vectors, axis=1), 1, atol=1e-3)
     with store.open_existing("en", home) as con:
         stored = con.execute(
@@ -97,13 +98,19 @@ def test_a_missing_index_says_how_to_make_it(small_home):
     with pytest.raises(Exception, match="kb index --lang en"):
         load_index("en", home)
     manifest = json.dumps(ensure_index("en", home).__dict__)
-    assert '"embedder": "e5"' in manifest
+    assert '"embedder": "use"' in manifest
 
 
 def test_auto_keeps_the_embedder_the_user_chose(small_home):
     corpus, home = small_home
-    assert ensure_index("en", home, "use").embedder == "use"
+    assert ensure_index("en", home, "e5").embedder == "e5"
     (corpus / "malaria.md").write_text("# Malaria\n\nMalaria is spread by mosquitoes.\n", encoding="utf-8")
     build("en", corpus=[corpus], home=home)  # the build brings the index up to date with "auto"
-    assert load_index("en", home).manifest.embedder == "use"
+    assert load_index("en", home).manifest.embedder == "e5"
     assert ensure_index("en", home, None).embedder is None  # an explicit choice still wins
+
+
+def test_the_default_embedder_is_trained_on_the_language():
+    assert passage_embedder("th", "auto") == "use" and passage_embedder("ja", "auto") == "use"
+    assert passage_embedder("sw", "auto") == "e5" and passage_embedder("yo", "auto") == "e5"  # use never saw them
+    assert passage_embedder("th", None) is None
