@@ -9,14 +9,28 @@ from __future__ import annotations
 import numpy as np
 
 RRF_K = 60
+BLOCK = 256  # scores per block, when bounding the k-th highest score from below
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k highest positive scores, best first (ties by index, so results are stable)."""
-    candidates = np.flatnonzero(scores > 0)
+    positive = scores > 0
+    floor = _floor(scores, k) if np.count_nonzero(positive) > len(scores) // 16 else 0
+    candidates = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(positive)
     if len(candidates) > k:
         candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
     return candidates[np.lexsort((candidates, -scores[candidates]))]
+
+
+def _floor(scores: np.ndarray, k: int):
+    """A lower bound on the k-th highest score: the k-th highest of the maxima of blocks of scores
+    (k different blocks each hold a score at least that high). Where most passages score (every
+    dense cosine, a common query word), choosing among the few above it instead of among all of
+    them is ten times faster at a million passages."""
+    if len(scores) < k * BLOCK:
+        return 0
+    maxima = np.maximum.reduceat(scores, np.arange(0, len(scores), BLOCK))
+    return np.partition(maxima, len(maxima) - k)[len(maxima) - k]
 
 
 def reciprocal_rank(rankings: dict[str, np.ndarray], weights: dict[str, float] | None = None, k: int = RRF_K) -> dict[int, float]:

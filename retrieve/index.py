@@ -2,8 +2,9 @@
 
 It holds plain arrays, memory-mapped when loaded: the BM25 matrix (bm25s),
 the passage vectors of one embedder, which passages mention which concepts,
-and the passage and document ids in row order. `manifest.json` names the store
-build it was made from; an index of an older build is stale and is rebuilt.
+the passage and document ids in row order, and what a hit shows of each
+passage (text, section, document title), read by row. `manifest.json` names
+the store build it was made from; an index of an older build is stale and is rebuilt.
 Passage vectors of unchanged passage texts are carried over from the previous
 index, so that an incremental build embeds only what changed.
 """
@@ -28,8 +29,9 @@ from retrieve.dense import ANN_FILE, DenseIndex
 from retrieve.embedding import encode_passages, passage_embedder
 from retrieve.sparse import BM25Params, SparseIndex
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: passage records (records.bin)
 EMBED_BATCH = 128
+RECORDS, RECORD_OFFSETS = "records.bin", "record_offsets.npy"
 Progress = Callable[[int, int, str], None]
 
 
@@ -58,6 +60,13 @@ class Index:
     concept_indptr: np.ndarray
     concept_rows: np.ndarray  # passage rows that mention each concept
     concept_counts: np.ndarray  # how often
+    records: np.ndarray  # bytes: each passage's JSON [text, section path, document title], row after row
+    record_offsets: np.ndarray  # row i's record is records[offsets[i]:offsets[i + 1]]
+
+    def record(self, row: int) -> tuple[str, list[str], str | None]:
+        """The passage's text, section path and document title."""
+        text, section, title = json.loads(self.records[self.record_offsets[row] : self.record_offsets[row + 1]].tobytes())
+        return text, section, title
 
     def concept_postings(self, concept_id: str) -> tuple[np.ndarray, np.ndarray]:
         """Passage rows that mention the concept, and how many times each does."""
@@ -102,7 +111,10 @@ def build_index(
     with build_lock(store.store_path(lang, home)):
         with store.open_existing(lang, home) as con:
             build = store.latest_build(con)
-            passages = con.execute("SELECT passage_id, doc_id, tokens, text FROM passages ORDER BY doc_id, ordinal").fetchall()
+            passages = con.execute(
+                "SELECT p.passage_id, p.doc_id, p.tokens, p.text, p.section_path, d.title FROM passages p "
+                "LEFT JOIN documents d USING (doc_id) ORDER BY p.doc_id, p.ordinal"
+            ).fetchall()
             mentions = con.execute("SELECT concept_id, passage_id, count(*) FROM mentions GROUP BY ALL ORDER BY ALL").fetchall()
         work = target.with_name(f".{target.name}.building-{os.getpid()}")
         shutil.rmtree(work, ignore_errors=True)
@@ -120,6 +132,7 @@ def _write(folder, lang, build, passages, mentions, embedder, params, previous: 
     (folder / "passages.json").write_text(json.dumps({"passage_ids": passage_ids, "doc_ids": [p[1] for p in passages]}, ensure_ascii=False))
     SparseIndex.build([index_terms(lang, list(p[2])) for p in passages], params).save(folder / "bm25")
     _write_concepts(folder, passage_ids, mentions)
+    _write_records(folder, passages)
     dim = None
     if embedder:
         if vectors is None:
@@ -149,6 +162,17 @@ def _write_concepts(folder: Path, passage_ids: list[str], mentions: list[tuple])
     np.save(folder / "concept_rows.npy", np.asarray(rows, dtype=np.int64))
     np.save(folder / "concept_counts.npy", np.asarray(counts, dtype=np.int32))
     (folder / "concepts.json").write_text(json.dumps(concepts, ensure_ascii=False))
+
+
+def _write_records(folder: Path, passages: list[tuple]) -> None:
+    """What a hit shows of each passage, read by row at search time: DuckDB has no point lookup,
+    and fetching ten passages by id from the store scans its whole passages table (30 ms at 10k
+    passages, seconds at a million)."""
+    offsets = np.zeros(len(passages) + 1, dtype=np.int64)
+    with open(folder / RECORDS, "wb") as out:
+        for i, p in enumerate(passages):
+            offsets[i + 1] = offsets[i] + out.write(json.dumps([p[3], list(p[4] or ()), p[5]], ensure_ascii=False).encode("utf-8"))
+    np.save(folder / RECORD_OFFSETS, offsets)
 
 
 def _passage_vectors(embedder: str, texts: list[str], previous: Path, progress: Progress | None) -> np.ndarray:
@@ -205,6 +229,8 @@ def load_index(lang: str, home=None) -> Index:
     manifest = read_manifest(folder)
     if manifest is None:
         raise UsageError(f"no retrieval index at {folder}: run `kb index --lang {lang}`")
+    if manifest.version != INDEX_VERSION:
+        raise UsageError(f"the retrieval index at {folder} has an older layout: run `kb index --lang {lang}`")
     ids = json.loads((folder / "passages.json").read_text())
     return Index(
         folder=folder,
@@ -214,10 +240,20 @@ def load_index(lang: str, home=None) -> Index:
         sparse=SparseIndex.load(folder / "bm25"),
         dense=DenseIndex.load(folder) if manifest.embedder else None,
         concepts=json.loads((folder / "concepts.json").read_text()),
-        concept_indptr=np.load(folder / "concept_indptr.npy", mmap_mode="r"),
-        concept_rows=np.load(folder / "concept_rows.npy", mmap_mode="r"),
-        concept_counts=np.load(folder / "concept_counts.npy", mmap_mode="r"),
+        concept_indptr=_mapped(folder / "concept_indptr.npy"),
+        concept_rows=_mapped(folder / "concept_rows.npy"),
+        concept_counts=_mapped(folder / "concept_counts.npy"),
+        records=_mapped(folder / RECORDS),
+        record_offsets=_mapped(folder / RECORD_OFFSETS),
     )
+
+
+def _mapped(path: Path) -> np.ndarray:
+    """An array file (a raw file: its bytes), memory-mapped, as a plain ndarray view: slicing an
+    np.memmap runs Python code each time, which a search does for every hit."""
+    if path.suffix != ".npy":
+        return np.memmap(path, dtype=np.uint8, mode="r").view(np.ndarray) if path.stat().st_size else np.zeros(0, np.uint8)
+    return np.load(path, mmap_mode="r").view(np.ndarray)
 
 
 def _find(sorted_items: list[str], item: str) -> int | None:

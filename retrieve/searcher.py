@@ -72,10 +72,9 @@ class KnowledgeBase:
         if len(rankings) == 1:
             (name, ranked), = rankings.items()
             fused = {row: float(scores[name][row]) for row in ranked[:k].tolist()}
-        elif fusion == "rrf":
-            fused = reciprocal_rank(rankings)
         else:
-            fused = normalised_scores(rankings, scores)
+            weights = {"concepts": _concept_share(query, concepts)}
+            fused = reciprocal_rank(rankings, weights) if fusion == "rrf" else normalised_scores(rankings, scores, weights)
         best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
         return self._hits(best, rankings, scores, terms, concepts, query_lang)
 
@@ -139,28 +138,35 @@ class KnowledgeBase:
         return scores
 
     def _hits(self, best, rankings, scores, terms, concepts, query_lang) -> list[Hit]:
-        rows = [row for row, _ in best]
-        ids = [self.index.passage_ids[row] for row in rows]
-        stored = {
-            r[0]: r[1:]
-            for r in self.con.execute(
-                "SELECT p.passage_id, p.doc_id, p.text, p.section_path, p.tokens, d.title FROM passages p "
-                "JOIN documents d USING (doc_id) WHERE p.passage_id IN (SELECT unnest($1))", [ids],
-            ).fetchall()
-        }
         ranks = {name: {row: rank for rank, row in enumerate(ranked.tolist(), start=1)} for name, ranked in rankings.items()}
+        mentioned = {c.concept_id: set(self.index.concept_postings(c.concept_id)[0].tolist()) for c in concepts}
+        held = self.index.sparse.holding(terms, [row for row, _ in best])
         hits = []
-        for (row, score), passage_id in zip(best, ids):
-            doc_id, text, section, tokens, title = stored[passage_id]
-            held = set(tokens)
+        for (row, score), row_terms in zip(best, held):
+            # Read from the index by row, not from the store: DuckDB would scan every passage.
+            text, section, title = self.index.record(row)
             explanation = Explanation(
                 query_lang=query_lang,
-                terms=sorted(t for t in terms if t in held),
-                concepts=[_concept_dict(c) for c in concepts if row in set(self.index.concept_postings(c.concept_id)[0].tolist())],
+                terms=sorted(row_terms),
+                concepts=[_concept_dict(c) for c in concepts if row in mentioned[c.concept_id]],
                 rankers={name: {"rank": ranks[name][row], "score": round(float(scores[name][row]), 4)} for name in rankings if row in ranks[name]},
             )
-            hits.append(Hit(passage_id, doc_id, self.lang, round(score, 6), text, title, list(section or ()), explanation))
+            hits.append(Hit(self.index.passage_ids[row], self.index.doc_ids[row], self.lang, round(score, 6), text, title, list(section or ()), explanation))
         return hits
+
+
+def _concept_share(query: str, concepts: list[QueryConcept]) -> float:
+    """The share of the query's characters that its concepts name: the weight of the concepts ranker
+    in fusion. A whole disease name found is strong evidence; 症候群 (syndrome) found inside an
+    unknown syndrome's name is weak, and at full weight it would rank every syndrome's passages up."""
+    named = np.zeros(len(query), dtype=bool)
+    for matched in {c.matched for c in concepts}:
+        start = query.find(matched)
+        while start >= 0:
+            named[start : start + len(matched)] = True
+            start = query.find(matched, start + 1)
+    letters = np.array([not ch.isspace() for ch in query], dtype=bool)
+    return float(named[letters].mean()) if letters.any() else 0.0
 
 
 def _concept_dict(concept: QueryConcept) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Sequence
 
 import bm25s
 import numpy as np
@@ -25,6 +26,8 @@ class SparseIndex:
     def __init__(self, model: bm25s.BM25):
         self.model = model
         self.n_passages = int(model.scores["num_docs"])
+        # Plain views of the (memory-mapped) matrix: slicing an np.memmap runs Python code each time.
+        self._indptr, self._indices, self._data = (np.asarray(model.scores[k]).view(np.ndarray) for k in ("indptr", "indices", "data"))
 
     @classmethod
     def build(cls, corpus_terms: list[list[str]], params: BM25Params = BM25Params()) -> SparseIndex:
@@ -41,8 +44,7 @@ class SparseIndex:
 
     def scores(self, weighted_terms: dict[str, float]) -> np.ndarray:
         """BM25 score of every passage for the terms, each column scaled by its weight."""
-        vocab, csc = self.model.vocab_dict, self.model.scores
-        indptr, indices, data = csc["indptr"], csc["indices"], csc["data"]
+        vocab, indptr, indices, data = self.model.vocab_dict, self._indptr, self._indices, self._data
         rows, values = [], []
         for term, weight in weighted_terms.items():
             column = vocab.get(term)
@@ -55,6 +57,22 @@ class SparseIndex:
             return np.zeros(self.n_passages, dtype=np.float32)
         summed = np.bincount(np.concatenate(rows), weights=np.concatenate(values), minlength=self.n_passages)
         return summed.astype(np.float32)
+
+    def holding(self, terms: Iterable[str], rows: Sequence[int]) -> list[set[str]]:
+        """For each row, the terms that its passage has among its index terms. bm25s lists each
+        term's passages in row order, so a binary search finds the rows, not a scan of the column."""
+        rows = np.asarray(rows, dtype=np.int64)
+        held: list[set[str]] = [set() for _ in range(len(rows))]
+        for term in terms:
+            column = self.model.vocab_dict.get(term)
+            if column is None or column + 1 >= len(self._indptr):  # bm25s's empty token has no column
+                continue
+            postings = self._indices[self._indptr[column] : self._indptr[column + 1]]
+            if len(postings):
+                found = postings[np.minimum(np.searchsorted(postings, rows), len(postings) - 1)] == rows
+                for i in np.flatnonzero(found).tolist():
+                    held[i].add(term)
+        return held
 
     def known(self, term: str) -> bool:
         return term in self.model.vocab_dict

@@ -13,6 +13,19 @@ def test_top_k_orders_by_score_then_row_and_drops_zeros():
     assert top_k(scores, 2).tolist() == [2, 5]
 
 
+@pytest.mark.parametrize("share", [1.0, 0.3, 0.01])
+def test_top_k_of_many_scores_is_the_k_highest(share):
+    """Past a sixteenth of the passages scoring, top_k picks among those above a floor (block maxima)."""
+    rng = np.random.default_rng(7)
+    scores = np.zeros(300_000, dtype=np.float32)
+    scoring = rng.choice(len(scores), int(share * len(scores)), replace=False)
+    scores[scoring] = rng.integers(1, 5_000, len(scoring)).astype(np.float32)  # many ties
+    expected = sorted(np.flatnonzero(scores > 0).tolist(), key=lambda row: (-scores[row], row))[:100]
+    found = top_k(scores, 100)
+    assert scores[found].tolist() == scores[expected].tolist()
+    assert sorted(found.tolist(), key=lambda row: (-scores[row], row)) == found.tolist()
+
+
 def test_rrf_adds_one_over_k_plus_rank():
     fused = reciprocal_rank({"bm25": np.array([7, 3]), "dense": np.array([3, 9])})
     assert fused[3] == pytest.approx(1 / (RRF_K + 2) + 1 / (RRF_K + 1))
