@@ -18,7 +18,8 @@ JA_TERMS = ("ja_hpo_dev.tsv", "ja_nando_dev.tsv", "ja_tico_dev.tsv")
 def ja_nando(shared_data: Path, tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("ja_home")
     report = kb.build(
-        "ja", corpus=[shared_data / "corpora" / "ja_nando"], terms=[shared_data / "terms" / t for t in JA_TERMS], home=home
+        "ja", corpus=[shared_data / "corpora" / "ja_nando"], terms=[shared_data / "terms" / t for t in JA_TERMS], home=home,
+        embedder=None,  # these tests read the store; passage vectors are tested in tests/retrieve
     )
     assert report.status == "built" and not report.skipped and not report.problems
     return home
@@ -29,7 +30,7 @@ def en_medquad(shared_data: Path, tmp_path_factory) -> Path:
     if not abbreviations.available():
         pytest.skip("scispacy is not installed (the abbrev extra): English abbreviations are not detected")
     home = tmp_path_factory.mktemp("en_home")
-    kb.build("en", corpus=[shared_data / "corpora" / "en_medquad"], home=home)
+    kb.build("en", corpus=[shared_data / "corpora" / "en_medquad"], home=home, embedder=None)  # the store, not vectors
     return home
 
 
