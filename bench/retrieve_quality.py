@@ -14,7 +14,7 @@ Both are aligned to the embedded English store (`kb align`), through which Engli
 their concepts when the Japanese store has no English label for them. Every store is indexed once
 per embedder; the `seed` index takes the passage vectors of the `terminology` one (same texts).
 Modes: bm25, dense, hybrid (BM25 + dense + concepts, fused by RRF) and hybrid without concept
-expansion. Everything is built on the first run and kept in WORK (default: a folder under the
+expansion. Last, the passages embedded per second by each embedder, in one process. Everything is built on the first run and kept in WORK (default: a folder under the
 system temp dir), so a second run only searches.
 """
 from __future__ import annotations
@@ -119,6 +119,22 @@ def table(rows: list[dict], embedders: list[str]) -> str:
     return "\n".join(lines)
 
 
+def embedding_rates(work: Path, embedders: list[str], n: int = 256) -> str:
+    """Passages embedded per second by each embedder, on the first n passages of the corpus, in this process."""
+    from kb import store
+    from retrieve.embedding import encode_passages
+
+    with store.open_existing("ja", work / "terminology") as con:
+        texts = [row[0] for row in con.execute("SELECT text FROM passages ORDER BY passage_id LIMIT ?", [n]).fetchall()]
+    rates = []
+    for embedder in embedders:
+        encode_passages(embedder, texts[:8])  # load the model outside the timing
+        started = time.perf_counter()
+        encode_passages(embedder, texts)
+        rates.append(f"{embedder} {len(texts) / (time.perf_counter() - started):.1f}")
+    return f"Passages embedded per second ({len(texts)} ja_nando passages): " + ", ".join(rates)
+
+
 def _cell(result: dict) -> str:
     return " / ".join(f"{result[m]:.3f}" for m in METRICS)
 
@@ -133,11 +149,17 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "medkb-retrieve-quality")
     parser.add_argument("--embedders", nargs="+", default=["e5", "use"])
     parser.add_argument("--json", type=Path, help="also write every eval_retrieve result here")
+    parser.add_argument("--embedding-rate-only", action="store_true", help="only time passage embedding")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     queries = prepare(args.data, args.work, args.embedders)
+    if args.embedding_rate_only:
+        print(embedding_rates(args.work, args.embedders))
+        return
     rows = evaluate(args.work, queries, args.embedders)
     print(table(rows, args.embedders))
+    print()
+    print(embedding_rates(args.work, args.embedders))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False))
 
