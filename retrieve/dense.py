@@ -41,7 +41,7 @@ class DenseIndex:
         """Write the vectors, and an approximate index when `ann` (default: past ANN_MIN_PASSAGES)."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         np.save(folder / VECTORS, vectors)
-        if ann if ann is not None else len(vectors) >= ANN_MIN_PASSAGES:
+        if len(vectors) >= ANN_MIN_PASSAGES if ann is None else ann:
             _faiss().write_index(build_ann(vectors), str(folder / ANN_FILE))
 
     def scores(self, query_vector: np.ndarray, depth: int = 100) -> np.ndarray:

@@ -135,12 +135,14 @@ def _write(folder, lang, build, passages, mentions, embedder, params, previous: 
     _write_records(folder, passages)
     dim = None
     if embedder:
+        texts = [p[3] for p in passages]
+        hashes = _text_hashes(texts)
         if vectors is None:
-            vectors = _passage_vectors(embedder, [p[3] for p in passages], previous, progress)
+            vectors = _passage_vectors(embedder, texts, hashes, previous, progress)
         elif len(vectors) != len(passages):
             raise ValueError(f"{len(vectors)} passage vectors given for {len(passages)} passages")
         DenseIndex.save(folder, vectors)
-        np.save(folder / "text_hashes.npy", _text_hashes([p[3] for p in passages]))
+        np.save(folder / "text_hashes.npy", hashes)
         dim = int(vectors.shape[1])
     ann = (folder / ANN_FILE).exists()
     manifest = Manifest(INDEX_VERSION, lang, build["build_id"], build["settings_key"], len(passages), asdict(params), embedder, dim, ann)
@@ -175,9 +177,9 @@ def _write_records(folder: Path, passages: list[tuple]) -> None:
     np.save(folder / RECORD_OFFSETS, offsets)
 
 
-def _passage_vectors(embedder: str, texts: list[str], previous: Path, progress: Progress | None) -> np.ndarray:
-    """Vectors of the texts, reusing those the previous index holds for the same texts and embedder."""
-    hashes = _text_hashes(texts)
+def _passage_vectors(embedder: str, texts: list[str], hashes: np.ndarray, previous: Path, progress: Progress | None) -> np.ndarray:
+    """Vectors of the texts (whose hashes are given), reusing those the previous index holds for
+    the same texts and embedder."""
     reused = _previous_vectors(previous, embedder)
     missing = [i for i, h in enumerate(hashes) if h not in reused]
     new = {}

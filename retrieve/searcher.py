@@ -139,16 +139,19 @@ class KnowledgeBase:
 
     def _hits(self, best, rankings, scores, terms, concepts, query_lang) -> list[Hit]:
         ranks = {name: {row: rank for rank, row in enumerate(ranked.tolist(), start=1)} for name, ranked in rankings.items()}
-        mentioned = {c.concept_id: set(self.index.concept_postings(c.concept_id)[0].tolist()) for c in concepts}
-        held = self.index.sparse.holding(terms, [row for row, _ in best])
+        rows = np.array([row for row, _ in best], dtype=np.int64)
+        # Which hits mention each concept, tested for the hits alone: a common concept has postings
+        # in a large share of the passages, too many to turn into a Python set on every search.
+        mentioned = {c.concept_id: np.isin(rows, self.index.concept_postings(c.concept_id)[0]) for c in concepts}
+        held = self.index.sparse.holding(terms, rows)
         hits = []
-        for (row, score), row_terms in zip(best, held):
+        for i, ((row, score), row_terms) in enumerate(zip(best, held)):
             # Read from the index by row, not from the store: DuckDB would scan every passage.
             text, section, title = self.index.record(row)
             explanation = Explanation(
                 query_lang=query_lang,
                 terms=sorted(row_terms),
-                concepts=[_concept_dict(c) for c in concepts if row in mentioned[c.concept_id]],
+                concepts=[_concept_dict(c) for c in concepts if mentioned[c.concept_id][i]],
                 rankers={name: {"rank": ranks[name][row], "score": round(float(scores[name][row]), 4)} for name in rankings if row in ranks[name]},
             )
             hits.append(Hit(self.index.passage_ids[row], self.index.doc_ids[row], self.lang, round(score, 6), text, title, list(section or ()), explanation))
