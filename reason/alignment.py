@@ -1,0 +1,123 @@
+"""Pairing the local chain's concepts with the English chain's, through the knowledge bases.
+
+Each local concept is looked up in the local store, each English one in the English
+store (where it is built) and, by its English labels and `same_as` edges, in the local
+store. Two concepts pair when they name the same concept node: that is the graph's
+judgement, scored 1 for a label both share and the edge score through an alignment.
+A phrase that only contains a concept ("asthma clinic" holds "asthma") does not name
+it and pairs with nothing through it. Only a local concept the graph cannot pair is
+compared by embedding similarity, and kept unpaired below a threshold: such a concept
+is local knowledge, placed by fusion.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ingest.embedders import get_embedder
+from kb.errors import UsageError
+from reason.schemas import ChainConcept
+from retrieve.searcher import KnowledgeBase
+
+# Cosine a pairing by embedding needs, per embedder: about the 25th percentile of true pairs in
+# th_tico_dev.tsv (use 0.61, e5 0.88), where the 99th percentile of wrong pairs is 0.67 and 0.91;
+# the best of a chain's few English concepts is taken, and only with a margin over the second.
+MIN_SIMILARITY = {"use": 0.6, "e5": 0.88}
+DEFAULT_MIN_SIMILARITY = 0.7
+MARGIN = 0.03
+
+
+@dataclass
+class ChainItem:
+    position: int
+    text: str
+    lang: str
+    role: str
+    nodes: dict[str, float] = field(default_factory=dict)  # concept node it names: 1, or the score of the edge to it
+    labels: dict[str, list[str]] = field(default_factory=dict)  # of its first concept, for the trace and retrieval
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Link:
+    local: int  # position in the local chain
+    english: int | None  # position in the English chain, None when unpaired
+    method: str | None  # graph or embedding
+    score: float
+    evidence: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def ground(concepts: list[ChainConcept], chain_lang: str, kb: KnowledgeBase, english_kb: KnowledgeBase | None) -> list[ChainItem]:
+    """The chain's concepts with the concept nodes they name in the local store (and, for an English
+    chain, in the English store), each with the nodes aligned to it."""
+    items = []
+    for position, concept in enumerate(concepts):
+        lang = concept.lang or chain_lang
+        item = ChainItem(position, concept.text, lang, concept.role)
+        stores = [kb] + ([english_kb] if english_kb is not None and lang == "en" else [])
+        for store in stores:
+            _add_nodes(item, store, lang)
+        items.append(item)
+    return items
+
+
+def pair(local: list[ChainItem], english: list[ChainItem], embedder: str | None) -> list[Link]:
+    """One link per local concept: its best English counterpart by the graph, else by embedding."""
+    links = [_graph_link(item, english) for item in local]
+    unpaired = [i for i, link in enumerate(links) if link.english is None]
+    if unpaired and english and embedder:
+        similarity = _similarities([local[i].text for i in unpaired], [e.text for e in english], embedder)
+        for row, i in enumerate(unpaired):
+            links[i] = _embedding_link(links[i], english, similarity[row], embedder)
+    return links
+
+
+def _add_nodes(item: ChainItem, store: KnowledgeBase, lang: str) -> None:
+    try:
+        records = store.lookup(item.text, lang)
+    except UsageError:
+        return
+    text = item.text.casefold()
+    for record in records:
+        if not any(text == label.casefold() for labels in record.labels.values() for label in labels):
+            continue  # a concept the text contains, not one it names
+        item.nodes[record.node] = 1.0
+        for aligned in record.aligned:
+            item.nodes[aligned["node"]] = max(item.nodes.get(aligned["node"], 0.0), aligned["score"])
+        item.labels = item.labels or record.labels
+
+
+def _graph_link(item: ChainItem, english: list[ChainItem]) -> Link:
+    why = "no concept node shared with the English chain" if item.nodes else "names no concept of the knowledge bases"
+    best = Link(item.position, None, None, 0.0, why)
+    for other in english:
+        for node in sorted(item.nodes.keys() & other.nodes.keys()):
+            score = round(item.nodes[node] * other.nodes[node], 4)
+            if score > best.score:
+                best = Link(item.position, other.position, "graph", score, f"both name {node}")
+    return best
+
+
+def _similarities(local: list[str], english: list[str], embedder: str) -> np.ndarray:
+    model = get_embedder(embedder)
+    return model.encode_queries(local) @ model.encode_queries(english).T
+
+
+def _embedding_link(unpaired: Link, english: list[ChainItem], similarity: np.ndarray, embedder: str) -> Link:
+    """The unpaired link, now paired by embedding if the best English concept is close enough and
+    clearly ahead of the next; else still unpaired, saying how close the best came."""
+    order = np.argsort(-similarity, kind="stable")
+    best = float(similarity[order[0]])
+    runner_up = float(similarity[order[1]]) if len(order) > 1 else -1.0
+    target = english[int(order[0])]
+    measured = f"{embedder} cosine {best:.3f} with {target.text!r} (next {runner_up:.3f})"
+    threshold = MIN_SIMILARITY.get(embedder, DEFAULT_MIN_SIMILARITY)
+    if best < threshold or best - runner_up < MARGIN:
+        return Link(unpaired.local, None, None, 0.0, f"{unpaired.evidence}; {measured}, under {threshold} or a margin of {MARGIN}")
+    return Link(unpaired.local, target.position, "embedding", round(best, 4), measured)
