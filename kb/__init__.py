@@ -10,6 +10,7 @@ The Python API mirrors the `kb` command line:
     with kb.open("th") as base:           # kb query / kb lookup --lang th
         hits = base.search("diabetes treatment", k=5)
         concepts = base.lookup("เบาหวาน")
+    answer = kb.ask("...", "th", model="m", base_url="http://127.0.0.1:8000/v1")  # kb ask
 
 Submodules are imported on first use, so that `import kb.store` (the bottom
 layer, which ingest builds on) does not pull in the whole toolkit.
@@ -35,6 +36,8 @@ _PUBLIC = {
     "index": "retrieve.index",
     "eval_retrieve": "retrieve.evaluate",
     "serve": "kb.server",
+    "ask": "reason.api",
+    "eval_reason": "reason.evaluate",
 }
 
 __all__ = ["__version__", *_PUBLIC]

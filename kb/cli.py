@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from kb.ask_cli import ask
 from kb.cli_options import EMBEDDER, HOME, JSON, LANG, err, out, progress_bar
 from kb.cli_options import fail as _fail
 from kb.errors import MedkbError
@@ -19,7 +20,7 @@ from kb.serve_cli import serve
 app = typer.Typer(help="Build and query multilingual clinical knowledge bases.", no_args_is_help=True, add_completion=False)
 app.add_typer(graph_app, name="graph")
 app.add_typer(eval_app, name="eval")
-for command in (query, lookup, index, serve):
+for command in (query, lookup, index, serve, ask):
     app.command()(command)
 
 

@@ -7,11 +7,11 @@ from typing import Optional
 
 import typer
 
-from kb.cli_options import EMBEDDER, HOME, JSON, LANG, out
+from kb.cli_options import BASE_URL, CACHE, EMBEDDER, HOME, JSON, LANG, MAX_RETRIES, MAX_TOKENS, MODEL, TIMEOUT, model_settings, out
 from kb.cli_options import fail as _fail
 from kb.errors import MedkbError
 
-eval_app = typer.Typer(help="Measure alignment quality on term pairs and retrieval quality on queries.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure alignment quality on term pairs, retrieval quality on queries, and answers on a question set.", no_args_is_help=True)
 
 
 @eval_app.command("align")
@@ -66,3 +66,41 @@ def eval_retrieve_command(
         return
     metrics = " ".join(f"{name}={result[name]:.3f}" for name in ("mrr", "recall@1", "recall@5", "recall@10", "ndcg@10"))
     out.print(f"{result['lang']} {Path(result['queries']).name}: n={result['n']} {metrics} ({mode}, embedder {result['embedder']})", highlight=False)
+
+
+@eval_app.command("reason")
+def eval_reason_command(
+    data: Path = typer.Option(..., "--data", help='JSONL, one item per line: {"id", "lang", "question", "options" or "premise", "answer"}, or "rubric" (and "reference") for open questions.'),
+    home: Optional[Path] = HOME,
+    method: Optional[list[str]] = typer.Option(None, "--method", "-m", help="co-reasoning (the pipeline) or direct (the model alone) (repeatable; default: both)."),
+    judge_model: Optional[str] = typer.Option(None, "--judge-model", help="Model that grades open answers against their rubric (default: --model)."),
+    per_item: bool = typer.Option(False, "--per-item", help="Also give every item's answers and scores (with --json)."),
+    model: Optional[str] = MODEL,
+    base_url: Optional[str] = BASE_URL,
+    timeout: Optional[float] = TIMEOUT,
+    max_retries: Optional[int] = MAX_RETRIES,
+    max_tokens: Optional[int] = MAX_TOKENS,
+    cache: bool = CACHE,
+    as_json: bool = JSON,
+) -> None:
+    """Answer every item of DATA with the pipeline and with direct answering on the same model; report accuracy, judge grades, calls and tokens."""
+    from reason.api import model_config
+    from reason.evaluate import METHODS, eval_reason
+
+    try:
+        config = model_config(home, cache, **model_settings(model, base_url, timeout, max_retries, max_tokens))
+        judge = model_config(home, cache, **model_settings(judge_model, base_url, timeout, max_retries, max_tokens)) if judge_model else None
+        result = eval_reason(data, home, config, judge, tuple(method or METHODS), per_item)
+    except MedkbError as error:
+        _fail(error)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    for name, summary in result["methods"].items():
+        scores = [f"accuracy={summary['accuracy']:.3f} ({summary['scored']})" if summary["scored"] else "",
+                  f"judge={summary['judge_mean']:.2f}/5 ({summary['judged']})" if summary["judged"] else ""]
+        out.print(
+            f"{name}: {' '.join(filter(None, scores)) or 'nothing scored'}; {summary['errors']} errors; "
+            f"{summary['model_calls']} model calls, {summary['prompt_tokens']} + {summary['completion_tokens']} tokens",
+            highlight=False,
+        )

@@ -1,0 +1,120 @@
+"""`kb eval reason`: a dataset through the full pipeline and through direct answering on the same model.
+
+Each line of the JSONL file is one item: {"id", "lang", "question", "options" (a list, lettered
+A, B...; or a letter: text object), "premise" (NLI; the question is the hypothesis), "answer" (the
+gold letter or label), "rubric" and "reference" (open questions, scored by a judge model)}.
+Multiple choice and NLI items score accuracy; open items with a rubric score the judge's 1-5 grade.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kb.errors import InputError, MedkbError
+from reason import prompts
+from reason.client import ChatClient
+from reason.config import ModelConfig
+from reason.pipeline import Answer, CoReasoner
+from reason.question import Question
+from reason.schemas import Judgement
+from reason.structured import ask_structured
+
+METHODS = ("co-reasoning", "direct")
+
+
+def eval_reason(
+    data: str | Path, home: str | Path | None = None, config: ModelConfig | None = None,
+    judge: ModelConfig | None = None, methods: tuple[str, ...] = METHODS, per_item: bool = False,
+) -> dict:
+    items = read_items(Path(data))
+    config = config or ModelConfig.from_env()
+    client = ChatClient(config)
+    judge_client = ChatClient(judge) if judge else client
+    reasoners: dict[str, CoReasoner] = {}
+    results = []
+    try:
+        for item in items:
+            question = item["question"]
+            if question.lang not in reasoners:
+                reasoners[question.lang] = CoReasoner(question.lang, home, client=client)
+            results.append(_run(item, reasoners[question.lang], judge_client, methods))
+    finally:
+        for reasoner in reasoners.values():
+            reasoner.close()
+    report = {"data": str(data), "n": len(items), "model": config.model, "judge_model": (judge or config).model,
+              "methods": {method: _summary(results, method) for method in methods}}
+    if per_item:
+        report["items"] = results
+    return report
+
+
+def read_items(path: Path) -> list[dict]:
+    """The dataset's items, or an InputError naming the line that is wrong."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, f"cannot read the dataset: {error}") from error
+    items = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                items.append(_item(json.loads(line), number))
+            except (ValueError, TypeError, KeyError, MedkbError) as error:
+                raise InputError(f"{path}:{number}", f"not a dataset item: {error}") from error
+    if not items:
+        raise InputError(path, "the dataset has no items")
+    return items
+
+
+def _item(raw: dict, number: int) -> dict:
+    options = raw.get("options") or []
+    question = (
+        Question(raw["question"], raw["lang"], dict(options), raw.get("premise"))
+        if isinstance(options, dict) else Question.with_options(raw["question"], raw["lang"], options, raw.get("premise"))
+    )
+    gold = raw.get("answer")
+    if question.kind != "open":
+        if gold is None:
+            raise ValueError(f"a {question.kind} item needs its gold answer")
+        gold = question.normalise_answer(str(gold))
+    return {"id": str(raw.get("id", number)), "question": question, "gold": gold, "rubric": raw.get("rubric"), "reference": raw.get("reference")}
+
+
+def _run(item: dict, reasoner: CoReasoner, judge_client: ChatClient, methods: tuple[str, ...]) -> dict:
+    result = {"id": item["id"], "kind": item["question"].kind}
+    for method in methods:
+        try:
+            answer = reasoner.ask(item["question"]) if method == "co-reasoning" else reasoner.direct(item["question"])
+        except MedkbError as error:  # one failed item is scored wrong and reported, not the end of the run
+            result[method] = {"error": str(error), "correct": False if item["gold"] is not None else None}
+            continue
+        result[method] = _score(item, answer, judge_client)
+    return result
+
+
+def _score(item: dict, answer: Answer, judge_client: ChatClient) -> dict:
+    scored = {"answer": answer.answer, "citations": answer.citations, **answer.trace.totals()}
+    if item["gold"] is not None:
+        scored["correct"] = answer.answer == item["gold"]
+    elif item["rubric"]:
+        record: list = []
+        grade = ask_structured(judge_client, prompts.judge(item["question"], f"{answer.answer}\n\n{answer.rationale}", item["rubric"], item["reference"]), Judgement, record)
+        scored["judge"] = grade.score
+        scored["judge_rationale"] = grade.rationale
+    return scored
+
+
+def _summary(results: list[dict], method: str) -> dict:
+    scored = [r[method] for r in results]
+    graded = [s["correct"] for s in scored if s.get("correct") is not None]
+    judged = [s["judge"] for s in scored if "judge" in s]
+    return {
+        "accuracy": round(sum(graded) / len(graded), 4) if graded else None,
+        "scored": len(graded),
+        "judge_mean": round(sum(judged) / len(judged), 4) if judged else None,
+        "judged": len(judged),
+        "errors": sum(1 for s in scored if "error" in s),
+        "model_calls": sum(s.get("model_calls", 0) for s in scored),
+        "prompt_tokens": sum(s.get("prompt_tokens", 0) for s in scored),
+        "completion_tokens": sum(s.get("completion_tokens", 0) for s in scored),
+    }
