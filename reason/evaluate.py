@@ -7,10 +7,10 @@ Multiple choice and NLI items score accuracy; open items with a rubric score the
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from kb.errors import InputError, MedkbError
+from kb.errors import InputError, MedkbError, UsageError
+from kb.jsonl import json_objects
 from reason import prompts
 from reason.client import ChatClient
 from reason.config import ModelConfig
@@ -26,6 +26,9 @@ def eval_reason(
     data: str | Path, home: str | Path | None = None, config: ModelConfig | None = None,
     judge: ModelConfig | None = None, methods: tuple[str, ...] = METHODS, per_item: bool = False,
 ) -> dict:
+    unknown = sorted(set(methods) - set(METHODS))
+    if unknown:
+        raise UsageError(f"unknown method {', '.join(unknown)}: use {' or '.join(METHODS)}")
     items = read_items(Path(data))
     config = config or ModelConfig.from_env()
     client = ChatClient(config)
@@ -50,23 +53,19 @@ def eval_reason(
 
 def read_items(path: Path) -> list[dict]:
     """The dataset's items, or an InputError naming the line that is wrong."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(path, f"cannot read the dataset: {error}") from error
     items = []
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            try:
-                items.append(_item(json.loads(line), number))
-            except (ValueError, TypeError, KeyError, MedkbError) as error:
-                raise InputError(f"{path}:{number}", f"not a dataset item: {error}") from error
-    if not items:
-        raise InputError(path, "the dataset has no items")
+    for number, raw in json_objects(path, "dataset items"):
+        try:
+            items.append(_item(raw, number))
+        except (ValueError, TypeError, MedkbError) as error:
+            raise InputError(path, f"line {number} is not a dataset item: {error}") from None
     return items
 
 
 def _item(raw: dict, number: int) -> dict:
+    missing = [name for name in ("question", "lang") if not isinstance(raw.get(name), str)]
+    if missing:
+        raise ValueError(f"no {' or '.join(missing)} text")
     options = raw.get("options") or []
     question = (
         Question(raw["question"], raw["lang"], dict(options), raw.get("premise"))

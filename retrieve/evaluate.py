@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 
 from kb.errors import InputError
+from kb.jsonl import json_objects
 from retrieve.searcher import KnowledgeBase
 
 DEPTH = 100  # passages searched per query
@@ -19,28 +20,15 @@ RECALL_AT = (1, 5, 10)
 
 
 def read_queries(path: str | Path) -> list[dict]:
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(path, f"cannot read the queries: {error}") from None
     queries = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            query = json.loads(line)
-        except ValueError as error:
-            raise InputError(path, f"line {number} is not JSON: {error}") from None
-        if not isinstance(query, dict) or not isinstance(query.get("query"), str) or not query["query"].strip():
+    for number, query in json_objects(path, "queries"):
+        if not isinstance(query.get("query"), str) or not query["query"].strip():
             raise InputError(path, f"line {number} has no \"query\" text")
         relevant = query.get("relevant")
         if not isinstance(relevant, list) or not relevant:
             raise InputError(path, f"line {number} has no \"relevant\" list of doc_ids")
         queries.append({"qid": str(query.get("qid", number)), "query": query["query"], "relevant": [str(d) for d in relevant],
                         "grades": {str(k): float(v) for k, v in (query.get("grades") or {}).items()}, "lang": query.get("lang")})
-    if not queries:
-        raise InputError(path, "no queries")
     return queries
 
 

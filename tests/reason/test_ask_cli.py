@@ -127,4 +127,4 @@ def test_kb_eval_reason_names_the_bad_line(reason_home, tmp_path):
     data.write_text('{"lang": "th", "question": "q", "options": ["a", "b"], "answer": "B"}\n{"lang": "th", "question": "q", "options": ["a"]}\n', encoding="utf-8")
     result = kb("eval", "reason", "--data", str(data), "--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--home", str(reason_home))
     assert result.exit_code == 1
-    assert f"{data}:2: not a dataset item: a mc item needs its gold answer" in " ".join(result.output.split())
+    assert f"{data}: line 2 is not a dataset item: a mc item needs its gold answer" in " ".join(result.output.split())
