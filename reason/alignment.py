@@ -6,8 +6,8 @@ store. Two concepts pair when they name the same concept node: that is the graph
 judgement, scored 1 for a label both share and the edge score through an alignment.
 A phrase that only contains a concept ("asthma clinic" holds "asthma") does not name
 it and pairs with nothing through it. Only a local concept the graph cannot pair is
-compared by embedding similarity, and kept unpaired below a threshold: such a concept
-is local knowledge, placed by fusion.
+compared by embedding similarity, with the English concepts the graph left unpaired,
+and kept unpaired below a threshold: such a concept is local knowledge, placed by fusion.
 """
 from __future__ import annotations
 
@@ -71,10 +71,14 @@ def pair(local: list[ChainItem], english: list[ChainItem], embedder: str | None)
     """One link per local concept: its best English counterpart by the graph, else by embedding."""
     links = [_graph_link(item, english) for item in local]
     unpaired = [i for i, link in enumerate(links) if link.english is None]
-    if unpaired and english and embedder:
-        similarity = _similarities([local[i].text for i in unpaired], [e.text for e in english], embedder)
+    # An English concept the graph paired is taken: "malaria rapid test" must not join "malaria"
+    # because the two share a word, while "rapid diagnostic test" is free.
+    taken = {link.english for link in links if link.english is not None}
+    free = [item for item in english if item.position not in taken]
+    if unpaired and free and embedder:
+        similarity = _similarities([local[i].text for i in unpaired], [e.text for e in free], embedder)
         for row, i in enumerate(unpaired):
-            links[i] = _embedding_link(links[i], english, similarity[row], embedder)
+            links[i] = _embedding_link(links[i], free, similarity[row], embedder)
     return links
 
 
@@ -116,7 +120,7 @@ def _embedding_link(unpaired: Link, english: list[ChainItem], similarity: np.nda
     best = float(similarity[order[0]])
     runner_up = float(similarity[order[1]]) if len(order) > 1 else -1.0
     target = english[int(order[0])]
-    measured = f"{embedder} cosine {best:.3f} with {target.text!r} (next {runner_up:.3f})"
+    measured = f"{embedder} cosine {best:.3f} with {target.text!r}" + (f" (next {runner_up:.3f})" if len(order) > 1 else " (the only free one)")
     threshold = MIN_SIMILARITY.get(embedder, DEFAULT_MIN_SIMILARITY)
     if best < threshold or best - runner_up < MARGIN:
         return Link(unpaired.local, None, None, 0.0, f"{unpaired.evidence}; {measured}, under {threshold} or a margin of {MARGIN}")
