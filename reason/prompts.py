@@ -97,5 +97,5 @@ def _messages(instructions: str, reply: type[BaseModel], payload: dict) -> list[
     schema = json.dumps(reply.model_json_schema(), ensure_ascii=False)
     return [
         {"role": "system", "content": f"{instructions}\n\nReply with one JSON object only, matching this JSON schema:\n{schema}"},
-        {"role": "user", "content": f"{DATA_NOTE}\n\n{json.dumps(payload, ensure_ascii=False, indent=1)}"},
+        {"role": "user", "content": f"{DATA_NOTE}\n\n{json.dumps(payload, ensure_ascii=False)}"},
     ]
