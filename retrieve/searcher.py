@@ -68,10 +68,10 @@ class KnowledgeBase:
         expand = mode == "hybrid" if expand is None else expand
         concepts = self.expander.concepts(query, query_langs) if expand else []
         terms = self._weighted_terms(query, query_lang, concepts)
-        rankings, scores = self._rank(query, mode, terms, concepts)
+        rankings, scores = self._rank(query, mode, terms, concepts, k)
         if len(rankings) == 1:
             (name, ranked), = rankings.items()
-            fused = {row: float(scores[name][row]) for row in ranked[:k].tolist()}
+            fused = {row: float(scores[name][row]) for row in ranked.tolist()}
         else:
             weights = {"concepts": _concept_share(query, concepts)}
             fused = reciprocal_rank(rankings, weights) if fusion == "rrf" else normalised_scores(rankings, scores, weights)
@@ -116,7 +116,7 @@ class KnowledgeBase:
                 terms |= {piece: 1.0 for piece in self.index.sparse.known_pieces(term)}
         return terms
 
-    def _rank(self, query, mode, terms, concepts) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    def _rank(self, query, mode, terms, concepts, k) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         scores: dict[str, np.ndarray] = {}
         if mode in ("bm25", "hybrid"):
             scores["bm25"] = self.index.sparse.scores(terms)
@@ -124,7 +124,10 @@ class KnowledgeBase:
             scores["dense"] = self.index.dense.scores(encode_query(self.embedder, query))
         if concepts:
             scores["concepts"] = self._concept_scores(concepts)
-        return {name: top_k(values, DEPTH) for name, values in scores.items()}, scores
+        # Fusion reads each ranker's DEPTH best; a ranker alone, only its k best: ranking 100 to
+        # return 10 took 40 of a BM25 search's 230 microseconds at 10k passages.
+        depth = DEPTH if len(scores) > 1 else min(k, DEPTH)
+        return {name: top_k(values, depth) for name, values in scores.items()}, scores
 
     def _concept_scores(self, concepts: list[QueryConcept]) -> np.ndarray:
         """Mentions of the query's concepts: weight x idf x (1 + log count), summed over concepts."""
