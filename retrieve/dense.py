@@ -1,8 +1,9 @@
 """Passage vectors on disk, memory-mapped, searched exactly or through an approximate index.
 
 Vectors are unit rows, so the inner product is the cosine. Exact search reads
-every row once per query, which is cheap up to a few hundred thousand passages;
-past ANN_MIN_PASSAGES a faiss inverted-file index with 8-bit scalar quantisation
+every row once per query: at 100k 512-dimension `use` vectors, 8 ms on two idle
+cores and twice that on busy ones, more than embedding the query takes. From
+ANN_MIN_PASSAGES on, a faiss inverted-file index with 8-bit scalar quantisation
 (IVF, SQ8: a byte per dimension in memory) proposes candidates from the
 `nprobe` nearest of its clusters, and the candidates are re-scored exactly
 from the memory-mapped vectors.
@@ -18,8 +19,11 @@ from kb.errors import UsageError
 
 VECTORS = "vectors.npy"
 ANN_FILE = "ann.faiss"
-ANN_MIN_PASSAGES = 200_000
-NPROBE = 32
+ANN_MIN_PASSAGES = 50_000  # exact search of 50k vectors takes about as long as embedding a query with `use`
+# Recall@10 against exact search on bench/retrieve_speed.py's stores, at 100k and 1M passages:
+# 1.00 with `use` from 64 probes on; e5's vectors crowd closer together and need 256 for 0.97
+# (0.80 with 32), at 2 ms a query at 100k passages and 6 ms at 1M.
+NPROBE = 256
 CANDIDATES = 4  # the approximate index proposes this many times the depth asked for
 TRAIN_SAMPLE = 100_000
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieve.dense import ANN_FILE, DenseIndex
+from retrieve.dense import ANN_FILE, ANN_MIN_PASSAGES, NPROBE, DenseIndex
 from retrieve.fusion import top_k
 
 
@@ -47,3 +47,17 @@ def test_the_approximate_index_recalls_what_exact_search_finds(tmp_path):
     q = queries[0]
     found = top_k(approximate.scores(q, depth=10), 10)
     assert np.allclose(approximate.scores(q, depth=10)[found], vectors[found] @ q, atol=1e-6)
+
+
+def test_from_its_threshold_the_approximate_index_finds_the_top_hits_of_exact_search(tmp_path):
+    pytest.importorskip("faiss", reason="the ann extra (faiss-cpu) is not installed")
+    vectors = clustered(ANN_MIN_PASSAGES, dim=16)
+    DenseIndex.save(tmp_path, vectors[:-1])
+    assert not (tmp_path / ANN_FILE).exists()
+    DenseIndex.save(tmp_path, vectors)
+    approximate, exact = DenseIndex.load(tmp_path), DenseIndex(vectors)
+    assert approximate.ann.nprobe == NPROBE
+    queries = clustered(ANN_MIN_PASSAGES + 50, dim=16)[ANN_MIN_PASSAGES:]
+    found = [(top_k(approximate.scores(q), 10), top_k(exact.scores(q), 10)) for q in queries]
+    assert all(a[0] == e[0] for a, e in found)
+    assert np.mean([len(set(a.tolist()) & set(e.tolist())) / 10 for a, e in found]) >= 0.95
