@@ -1,12 +1,13 @@
 """Query latency and peak memory of the retrieval layer (retrieve/) on synthetic English stores.
 
-    python bench/retrieve_speed.py [--sizes 10000 100000 1000000] [--queries 300] [--seed 0]
-        [--work DIR] [--json PATH]
+    python bench/retrieve_speed.py [--sizes 10000 100000 1000000] [--embedder {use,e5}] [--queries 300]
+        [--seed 0] [--work DIR] [--json PATH]
 
 For each size, a store of that many synthetic passages is written (once: it is cached under
-`--work`, keyed by size, seed and generator version) and searched through
-`KnowledgeBase.search` in the three modes, `bm25`, `dense` and `hybrid`: median and 95th
-percentile latency of a few hundred fixed queries, k=10.
+`--work`, keyed by embedder, size, seed, generator and index version, and whether the index has
+an approximate vector index) and searched through `KnowledgeBase.search` in the three modes,
+`bm25`, `dense` and `hybrid`: median and 95th percentile latency of a few hundred fixed
+queries, k=10.
 
 Passages are 60 to 120 words drawn from a Zipf distribution over 50k made-up words and the
 words of the seed lexicon's English labels; 45% of them have one or two lexicon labels put in,
@@ -14,21 +15,24 @@ recorded as concept mentions. Queries are lexicon labels, labels with passage wo
 passage words alone. The store is written with kb.store and kb.corpus_terms (the seed
 lexicon's concepts and labels, so that hybrid search expands queries as it does on a real
 store), and the index with retrieve.index's own builder. Passage vectors cannot come from a
-real embedder at a million passages (hours of e5), so they are synthetic e5-sized unit vectors
-(384 dimensions) scattered around e5 embeddings of topics (the lexicon labels, and made-up
-phrases): passages that mention a concept lie near its label's embedding, so real e5 query
-vectors have true neighbours, as the approximate index needs to be judged fairly. Past
-200k passages the index adds its faiss IVF,SQ8 approximate index, as a real build would.
+real embedder at a million passages (an hour of `use`, most of a day of e5), so they are synthetic
+unit vectors of the `--embedder`'s size (`use` 512 dimensions, e5 384; default: the project's
+default for English, `use`) scattered around that embedder's embeddings of topics (the lexicon
+labels, and made-up phrases): passages that mention a concept lie near its label's embedding, so
+the embedder's real query vectors have true neighbours, as the approximate index needs to be
+judged fairly. From retrieve.dense.ANN_MIN_PASSAGES passages on, the index adds its faiss
+approximate index, as a real build would.
 
 In the same process and on the same tokens, two references: raw bm25s (`BM25.retrieve` on
 an index built from the same index terms, same k1, b and method; the medkb/bm25s ratio is
 taken from runs interleaved query by query, so that load from other processes hits both
 alike) and rank-bm25 (`BM25Okapi.get_scores` and a top-10; on a subset of queries past 100k
 passages, as it takes most of a second a query there). Also: exact against approximate dense
-search on the index's own vectors (recall@10 of the approximate index against exact search,
-on the same query vectors); the time to embed one query with each installed embedder, alone
-and back to back; and where a search's time goes, its parts (query embedding, BM25 and dense
-scores, the query's concepts, top-k, hits) timed where they run, inside the searches.
+search on the index's own vectors (recall of the approximate index against exact search, on the
+same query vectors, in the top 10 and in the top 100 that hybrid search hands to fusion); the
+time to embed one query with each installed embedder, alone and back to back; and where a
+search's time goes, its parts (query embedding, BM25 and dense scores, the query's concepts,
+top-k, hits) timed where they run, inside the searches.
 
 Each size runs in its own child process, so that its peak memory (max RSS) is its own:
 "medkb" is the peak after opening the knowledge base and running every medkb search, before
@@ -184,13 +188,13 @@ def _put_labels(vocab, rng, words, ids, count, where, mentions) -> tuple[np.ndar
     return np.asarray(token_ids, np.int32), " ".join(parts)
 
 
-def topic_vectors(vocab: Vocabulary, seed: int) -> np.ndarray:
-    """e5 passage embeddings of the lexicon's preferred English labels, then of made-up phrases."""
+def topic_vectors(vocab: Vocabulary, seed: int, embedder: str) -> np.ndarray:
+    """The embedder's passage embeddings of the lexicon's preferred English labels, then of made-up phrases."""
     from retrieve.embedding import encode_passages
 
     rng = np.random.default_rng([seed, 4])
     phrases = [" ".join(vocab.words[j] for j in rng.choice(len(vocab.words), size=5, p=vocab.weights)) for _ in range(TOPICS)]
-    return encode_passages("e5", [label for _, label in vocab.concepts] + phrases)
+    return encode_passages(embedder, [label for _, label in vocab.concepts] + phrases)
 
 
 def passage_vectors(topic_rows: np.ndarray, topics: np.ndarray, seed: int) -> np.ndarray:
@@ -261,7 +265,6 @@ def reference_corpus(vocab: Vocabulary, folder: Path) -> list[list[str]]:
 # ---------------------------------------------------------------- children
 
 def build_child(spec: dict) -> dict:
-    from ingest.embedders import installed
     from retrieve.index import build_index, load_index
 
     size, seed, folder = spec["size"], spec["seed"], Path(spec["folder"])
@@ -271,10 +274,10 @@ def build_child(spec: dict) -> dict:
     vocab = vocabulary(seed)
     topics = write_store(home, vocab, size, seed, folder)
     store_s = time.perf_counter() - t
-    vectors, vectors_s, embedder = None, 0.0, "e5" if installed("e5") else None
+    vectors, vectors_s, embedder = None, 0.0, spec["embedder"]
     if embedder:
         t = time.perf_counter()
-        vectors = passage_vectors(topic_vectors(vocab, seed), topics, seed)
+        vectors = passage_vectors(topic_vectors(vocab, seed, embedder), topics, seed)
         vectors_s = time.perf_counter() - t
     t = time.perf_counter()
     manifest = build_index(LANG, home, embedder, vectors=vectors)
@@ -327,13 +330,16 @@ def query_child(spec: dict) -> dict:
     if kb.embedder:
         vectors = get_embedder(kb.embedder).encode_queries(texts)  # in one batch: inputs to the timings below
         exact = DenseIndex(kb.index.dense.vectors)  # the same memory-mapped vectors, no approximate index
-        exact_runs = [timed(lambda v: top_k(exact.scores(v), 10), v) for v in vectors]
+        # Both rank DEPTH passages, as hybrid search asks of the dense ranker for fusion.
+        exact_runs = [timed(lambda v: top_k(exact.scores(v), DEPTH), v) for v in vectors]
         out["dense_exact"] = [ms for ms, _ in exact_runs]
         if out["ann"]:
-            ann_runs = [timed(lambda v: top_k(kb.index.dense.scores(v, depth=DEPTH), 10), v) for v in vectors]
+            ann_runs = [timed(lambda v: top_k(kb.index.dense.scores(v, depth=DEPTH), DEPTH), v) for v in vectors]
             out["dense_ann"] = [ms for ms, _ in ann_runs]
-            recall = [len(set(a.tolist()) & set(e.tolist())) / max(1, len(e)) for (_, a), (_, e) in zip(ann_runs, exact_runs)]
+            found = [(a, e) for (_, a), (_, e) in zip(ann_runs, exact_runs)]
+            recall = [_recall(a[:10], e[:10]) for a, e in found]
             out["ann_recall_at_10"] = float(np.mean(recall))
+            out["ann_recall_at_depth"] = float(np.mean([_recall(a, e) for a, e in found]))
             out["ann_recall_by_kind"] = {kind: float(np.mean([r for r, q in zip(recall, asked) if q["kind"] == kind])) for kind in sorted({q["kind"] for q in asked})}
         log(f"  {size}: dense references done")
 
@@ -427,6 +433,10 @@ class Stopwatch:
         return timed_part
 
 
+def _recall(found: np.ndarray, truth: np.ndarray) -> float:
+    return len(set(found.tolist()) & set(truth.tolist())) / max(1, len(truth))
+
+
 def _top10(scores: np.ndarray) -> np.ndarray:
     best = np.argpartition(-scores, 10)[:10]
     return best[np.argsort(-scores[best], kind="stable")]
@@ -481,9 +491,10 @@ def report(results: list[dict]) -> list[str]:
             raw_subset = stats([q["paired"]["bm25s"][i] for i in chosen])["median"]
             row(size, f"rank-bm25 `get_scores` + top-10 ({len(chosen)} queries)", q["rank_bm25"], f"{stats(q['rank_bm25'])['median'] / raw_subset:.1f}x")
         if "dense_exact" in q:
-            row(size, "dense exact, query vector given", q["dense_exact"])
+            row(size, "dense exact, query vector given, top 100", q["dense_exact"])
         if "dense_ann" in q:
-            row(size, f"dense ANN, query vector given (recall@10 {q['ann_recall_at_10']:.3f})", q["dense_ann"])
+            recall = f"recall@10 {q['ann_recall_at_10']:.3f}, @100 {q['ann_recall_at_depth']:.3f}"
+            row(size, f"dense ANN, query vector given, top 100 ({recall})", q["dense_ann"])
         for name, values in q.get("embed", {}).items():
             row(size, f"embed one query alone: {name} ({len(values)} queries, back to back)", values)
     return lines
@@ -497,7 +508,8 @@ def notes(results: list[dict], args) -> list[str]:
            f"OpenMP wait policy in the searching processes: {', '.join(map(str, sorted(policy, key=str)))}.",
            "", f"Queries: {args.queries} (lexicon labels, labels + passage words, passage words), k=10, seed {args.seed}; "
            f"each mode warmed up on {args.warmup} queries first. The medkb/bm25s ratio compares runs interleaved query by query; "
-           "medkb rows' RSS is the child's peak after opening the knowledge base and every medkb search (e5 loaded), before any reference."]
+           "medkb rows' RSS is the child's peak after opening the knowledge base and "
+           f"every medkb search ({args.embedder} loaded), before any reference."]
     for r in results:
         b, q, size = r["build"], r["query"], r["size"]
         cached = " (cached)" if r["cached"] else ""
@@ -536,13 +548,22 @@ def notes(results: list[dict], args) -> list[str]:
 
 
 def main() -> None:
+    from ingest.embedders import BUILT_IN
+    from retrieve.dense import ANN_MIN_PASSAGES
+    from retrieve.embedding import passage_embedder
+    from retrieve.index import INDEX_VERSION
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--embedder", choices=BUILT_IN, default=passage_embedder(LANG),
+                        help="the embedder whose vector size and topic embeddings the synthetic passage vectors take, "
+                        "and which embeds the queries (default: the project's default for English, if installed)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "medkb-retrieve-speed",
-                        help="where synthetic stores are cached (by size, seed and generator version)")
+                        help="where synthetic stores are cached (by embedder, size, seed, generator and index version, "
+                        "and dense index kind)")
     parser.add_argument("--no-rank-bm25", action="store_true", help="leave the rank-bm25 reference out")
     parser.add_argument("--json", type=Path, help="write every measurement here")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
@@ -552,20 +573,21 @@ def main() -> None:
         print(json.dumps({"build": build_child, "query": query_child}[kind](json.loads(spec))))
         return
 
-    from retrieve.index import INDEX_VERSION
-
     args.work.mkdir(parents=True, exist_ok=True)
     query_file = args.work / f"queries-s{args.seed}-g{GENERATOR}-n{args.queries}.json"
     if not query_file.exists():
         query_file.write_text(json.dumps(queries(vocabulary(args.seed), args.queries, args.seed), ensure_ascii=False, indent=0))
     results = []
     for size in args.sizes:
-        folder = args.work / f"{LANG}-n{size}-s{args.seed}-g{GENERATOR}-i{INDEX_VERSION}"
+        # A store cached before ANN_MIN_PASSAGES moved would be searched with the other kind of dense index.
+        dense = "ann" if args.embedder and size >= ANN_MIN_PASSAGES else "exact"
+        folder = args.work / f"{LANG}-{args.embedder}-n{size}-s{args.seed}-g{GENERATOR}-i{INDEX_VERSION}-{dense}"
         cached = (folder / "build.json").exists()
         if not cached:
             log(f"{size}: writing the synthetic store in {folder}")
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / "build.json").write_text(json.dumps(run_child("build", {"size": size, "seed": args.seed, "folder": str(folder)})))
+            build = {"size": size, "seed": args.seed, "folder": str(folder), "embedder": args.embedder}
+            (folder / "build.json").write_text(json.dumps(run_child("build", build)))
         log(f"{size}: searching")
         load_before = os.getloadavg()[0]
         spec = {"size": size, "seed": args.seed, "folder": str(folder), "queries": str(query_file), "warmup": args.warmup,
