@@ -22,7 +22,7 @@ ANN_FILE = "ann.faiss"
 ANN_MIN_PASSAGES = 50_000  # exact search of 50k vectors takes about as long as embedding a query with `use`
 # Recall@10 against exact search on bench/retrieve_speed.py's stores, at 100k and 1M passages:
 # 1.00 with `use` from 64 probes on; e5's vectors crowd closer together and need 256 for 0.97
-# (0.80 with 32), at 2 ms a query at 100k passages and 6 ms at 1M.
+# (0.80 with 32), at 2 to 3 ms a query at 100k passages and 5 to 6 ms at 1M.
 NPROBE = 256
 CANDIDATES = 4  # the approximate index proposes this many times the depth asked for
 TRAIN_SAMPLE = 100_000
