@@ -10,6 +10,7 @@ from the memory-mapped vectors.
 """
 from __future__ import annotations
 
+import importlib.util
 import math
 from pathlib import Path
 
@@ -42,10 +43,13 @@ class DenseIndex:
 
     @staticmethod
     def save(folder: Path, vectors: np.ndarray, ann: bool | None = None) -> None:
-        """Write the vectors, and an approximate index when `ann` (default: past ANN_MIN_PASSAGES)."""
+        """Write the vectors, and an approximate index when `ann` (default: from ANN_MIN_PASSAGES on,
+        where faiss is installed; without it search stays exact, right but slower)."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         np.save(folder / VECTORS, vectors)
-        if len(vectors) >= ANN_MIN_PASSAGES if ann is None else ann:
+        if ann is None:
+            ann = len(vectors) >= ANN_MIN_PASSAGES and ann_installed()
+        if ann:
             _faiss().write_index(build_ann(vectors), str(folder / ANN_FILE))
 
     def scores(self, query_vector: np.ndarray, depth: int = 100) -> np.ndarray:
@@ -73,6 +77,10 @@ def build_ann(vectors: np.ndarray):
         index.add(np.ascontiguousarray(vectors[start : start + TRAIN_SAMPLE]))
     index.nprobe = NPROBE
     return index
+
+
+def ann_installed() -> bool:
+    return importlib.util.find_spec("faiss") is not None
 
 
 def _faiss():

@@ -61,3 +61,14 @@ def test_from_its_threshold_the_approximate_index_finds_the_top_hits_of_exact_se
     found = [(top_k(approximate.scores(q), 10), top_k(exact.scores(q), 10)) for q in queries]
     assert all(a[0] == e[0] for a, e in found)
     assert np.mean([len(set(a.tolist()) & set(e.tolist())) / 10 for a, e in found]) >= 0.95
+
+
+def test_without_faiss_a_large_store_is_searched_exactly(tmp_path, monkeypatch):
+    import retrieve.dense
+
+    monkeypatch.setattr(retrieve.dense, "ann_installed", lambda: False)
+    vectors = clustered(ANN_MIN_PASSAGES, dim=8)
+    DenseIndex.save(tmp_path, vectors)
+    assert not (tmp_path / ANN_FILE).exists()
+    index = DenseIndex.load(tmp_path)
+    assert index.ann is None and np.allclose(index.scores(vectors[0]), vectors @ vectors[0], atol=1e-6)
