@@ -7,7 +7,6 @@ its best passage ranks, among the documents of the first DEPTH passages.
 """
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
