@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ingest.embedders import get_embedder
-from kb.errors import UsageError
 from reason.schemas import ChainConcept
+from retrieve.lookup import concept_nodes
 from retrieve.searcher import KnowledgeBase
 
 # Cosine a pairing by embedding needs, per embedder: about the 25th percentile of true pairs in
@@ -35,7 +35,6 @@ class ChainItem:
     lang: str
     role: str
     nodes: dict[str, float] = field(default_factory=dict)  # concept node it names: 1, or the score of the edge to it
-    labels: dict[str, list[str]] = field(default_factory=dict)  # of its first concept, for the trace and retrieval
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -83,18 +82,13 @@ def pair(local: list[ChainItem], english: list[ChainItem], embedder: str | None)
 
 
 def _add_nodes(item: ChainItem, store: KnowledgeBase, lang: str) -> None:
-    try:
-        records = store.lookup(item.text, lang)
-    except UsageError:
-        return
-    text = item.text.casefold()
-    for record in records:
-        if not any(text == label.casefold() for labels in record.labels.values() for label in labels):
-            continue  # a concept the text contains, not one it names
-        item.nodes[record.node] = 1.0
-        for aligned in record.aligned:
+    """The store's nodes the text names (by a label, or through `same_as` from its own language's
+    store), and the nodes aligned to them. Not lookup(): it would also read evidence passages, and
+    fall back to the concepts the text merely contains."""
+    for node in concept_nodes(store.graph, item.text, store.lang, lang):
+        item.nodes[node] = 1.0
+        for aligned in store.graph.neighbors(node, store.lang, relation="same_as"):
             item.nodes[aligned["node"]] = max(item.nodes.get(aligned["node"], 0.0), aligned["score"])
-        item.labels = item.labels or record.labels
 
 
 def _graph_link(item: ChainItem, english: list[ChainItem]) -> Link:

@@ -97,8 +97,7 @@ class ChatClient:
         return True
 
     def _cached_or_sent(self, entry: dict) -> Reply:
-        key_fields = {"model": self.config.model, "messages": entry["messages"], **entry["params"]}
-        key = ReplyCache.key(key_fields) if self._cache else None
+        key = ReplyCache.key({"model": self.config.model, "messages": entry["messages"], **entry["params"]})
         cached = self._cache.get(key) if self._cache else None
         started = time.perf_counter()
         reply = Reply(**cached, cached=True) if cached else self._send(entry)

@@ -2,6 +2,7 @@
 sent to the server as the response format where it takes one)."""
 from __future__ import annotations
 
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -53,3 +54,9 @@ class Synthesis(BaseModel):
 class Judgement(BaseModel):
     score: int = Field(ge=1, le=5)
     rationale: str = Field(min_length=1)
+
+
+@cache
+def json_schema(model: type[BaseModel]) -> dict:
+    """The reply model's JSON schema, made once: the prompt shows it and the request sends it."""
+    return model.model_json_schema()

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, ValidationError
 
 from reason.client import ChatClient, ModelError
+from reason.schemas import json_schema
 
 FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
@@ -23,7 +24,7 @@ def ask_structured(
 ) -> BaseModel:
     """The reply parsed as `model`; `check` raises ValueError for what a schema cannot say (a citation
     of a passage that was not given, an answer that is not one of the options)."""
-    schema = {"name": model.__name__, "schema": model.model_json_schema()}
+    schema = {"name": model.__name__, "schema": json_schema(model)}
     for _ in range(client.config.max_repairs + 1):
         reply = client.complete(messages, record, schema, temperature)
         try:
