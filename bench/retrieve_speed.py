@@ -43,28 +43,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
+from synthetic import (
+    CHUNK, LABELS_PER_PASSAGE, LANG, LENGTHS, TOPICS, Vocabulary, log, passage_vectors, peak_rss_mb, queries, recall, stats,
+    timed, top10, topic_vectors, vocabulary,
+)
 
 GENERATOR = 1  # bump when the synthetic data changes: cached stores are keyed by it
 SIZES = (10_000, 100_000, 1_000_000)
-LANG = "en"
-SYNTHETIC_WORDS = 50_000
-LENGTHS = (60, 120)  # words per passage
 DOC_PASSAGES = 10
-LABELS_PER_PASSAGE = ([0, 1, 2], [0.55, 0.35, 0.10])
-CLINICAL_RANKS = (20, 5_000)  # the lexicon's words sit among the corpus's common words
-TOPICS = 600  # made-up topics beside the lexicon's concepts, for passages without a concept
-VECTOR_NOISE = 0.6  # a passage vector's cosine with its topic is about 1 / sqrt(1 + 0.6**2) = 0.86
-CHUNK = 100_000
 RANK_BM25_SUBSET = 20  # queries for rank-bm25 past 100k passages
 EMBED_QUERIES = 100  # queries embedded alone, back to back, by each embedder
 GOAL_RATIO = 2.0  # medkb bm25 median / raw bm25s median
@@ -74,66 +69,6 @@ GIVEN_ENV = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "O
 
 
 # ---------------------------------------------------------------- synthetic data
-
-@dataclass
-class Vocabulary:
-    words: list[str]  # made-up words, then the lexicon's English label words
-    weights: np.ndarray  # Zipf probability of each word
-    keep: np.ndarray  # whether the word is an index term (retrieve.analyzer: not a stop word)
-    labels: list[tuple[str, str, list[int]]]  # the lexicon's English labels: concept id, text, word ids
-    concepts: list[tuple[str, str]]  # concept id, English preferred label
-
-
-def vocabulary(seed: int) -> Vocabulary:
-    import corpora
-    from ingest.segment.dictionaries import stop_words
-    from ingest.segment.tokenize import tokenize
-    from ingest.terms.load import load_terminology
-    from retrieve.analyzer import index_terms
-
-    concepts, labels = [], []
-    for concept in load_terminology(corpora.SEED_LEXICON).concepts:
-        english = [label.text for label in concept.labels if label.lang == LANG]
-        if english:
-            concepts.append((concept.concept_id, english[0]))
-            labels += [(concept.concept_id, text, [t.norm for t in tokenize(LANG, text) if t.is_word]) for text in english]
-    clinical = sorted({w for _, _, words in labels for w in words})
-    rng = np.random.default_rng([seed, 1])
-    onsets = list("bcdfghjklmnprstvz") + ["ch", "sh", "th", "tr", "br", "pl"]
-    syllables = [o + v for o in onsets for v in "aeiou"]
-    taken = set(clinical) | set(stop_words(LANG))
-    made_up: list[str] = []
-    while len(made_up) < SYNTHETIC_WORDS:
-        word = "".join(syllables[i] for i in rng.integers(0, len(syllables), rng.integers(2, 5)))
-        if word not in taken:
-            taken.add(word)
-            made_up.append(word)
-    words = made_up + clinical
-    order = list(rng.permutation(len(made_up)))  # word ids by rank, most frequent first
-    for word_id, rank in zip(range(len(made_up), len(words)), rng.integers(*CLINICAL_RANKS, len(clinical))):
-        order.insert(int(rank), word_id)
-    weights = np.empty(len(words))
-    weights[order] = 1.0 / (np.arange(len(words)) + 2.7)  # Zipf-Mandelbrot, exponent 1
-    position = {w: i for i, w in enumerate(words)}
-    keep = np.array([bool(index_terms(LANG, [w])) for w in words])
-    return Vocabulary(words, weights / weights.sum(), keep, [(c, t, [position[w] for w in ws]) for c, t, ws in labels], concepts)
-
-
-def queries(vocab: Vocabulary, n: int, seed: int) -> list[dict]:
-    """A third lexicon labels, a third labels with one or two passage words, a third 2-5 passage words."""
-    rng = np.random.default_rng([seed, 2])
-    out = []
-    for i in range(n):
-        kind = ("label", "label+words", "words")[i % 3]
-        parts = []
-        if kind != "words":
-            parts.append(vocab.labels[rng.integers(len(vocab.labels))][1])
-        if kind != "label":
-            count = rng.integers(1, 3) if kind == "label+words" else rng.integers(2, 6)
-            parts += [vocab.words[j] for j in rng.choice(len(vocab.words), size=count, p=vocab.weights)]
-        out.append({"text": " ".join(parts), "kind": kind})
-    return out
-
 
 def generate(vocab: Vocabulary, size: int, seed: int, folder: Path) -> tuple[list[tuple], np.ndarray]:
     """Write the passages as a TSV for DuckDB (id, document, ordinal, text, space-joined tokens) and
@@ -186,27 +121,6 @@ def _put_labels(vocab, rng, words, ids, count, where, mentions) -> tuple[np.ndar
         token_ids += unit_ids
         at += len(surface) + 1
     return np.asarray(token_ids, np.int32), " ".join(parts)
-
-
-def topic_vectors(vocab: Vocabulary, seed: int, embedder: str) -> np.ndarray:
-    """The embedder's passage embeddings of the lexicon's preferred English labels, then of made-up phrases."""
-    from retrieve.embedding import encode_passages
-
-    rng = np.random.default_rng([seed, 4])
-    phrases = [" ".join(vocab.words[j] for j in rng.choice(len(vocab.words), size=5, p=vocab.weights)) for _ in range(TOPICS)]
-    return encode_passages(embedder, [label for _, label in vocab.concepts] + phrases)
-
-
-def passage_vectors(topic_rows: np.ndarray, topics: np.ndarray, seed: int) -> np.ndarray:
-    """Unit vectors scattered around each passage's topic vector."""
-    rng = np.random.default_rng([seed, 5])
-    dim = topic_rows.shape[1]
-    out = np.empty((len(topics), dim), np.float32)
-    for start in range(0, len(topics), CHUNK):
-        rows = topic_rows[topics[start : start + CHUNK]]
-        rows = rows + np.float32(VECTOR_NOISE / np.sqrt(dim)) * rng.standard_normal(rows.shape, dtype=np.float32)
-        out[start : start + len(rows)] = rows / np.linalg.norm(rows, axis=1, keepdims=True)
-    return out
 
 
 def write_store(home: Path, vocab: Vocabulary, size: int, seed: int, folder: Path) -> np.ndarray:
@@ -337,9 +251,9 @@ def query_child(spec: dict) -> dict:
             ann_runs = [timed(lambda v: top_k(kb.index.dense.scores(v, depth=DEPTH), DEPTH), v) for v in vectors]
             out["dense_ann"] = [ms for ms, _ in ann_runs]
             found = [(a, e) for (_, a), (_, e) in zip(ann_runs, exact_runs)]
-            recall = [_recall(a[:10], e[:10]) for a, e in found]
+            recall = [recall(a[:10], e[:10]) for a, e in found]
             out["ann_recall_at_10"] = float(np.mean(recall))
-            out["ann_recall_at_depth"] = float(np.mean([_recall(a, e) for a, e in found]))
+            out["ann_recall_at_depth"] = float(np.mean([recall(a, e) for a, e in found]))
             out["ann_recall_by_kind"] = {kind: float(np.mean([r for r, q in zip(recall, asked) if q["kind"] == kind])) for kind in sorted({q["kind"] for q in asked})}
         log(f"  {size}: dense references done")
 
@@ -375,7 +289,7 @@ def query_child(spec: dict) -> dict:
         out["rank_bm25_index_s"] = time.perf_counter() - t
         chosen = list(range(len(texts))) if size <= 100_000 else list(range(0, len(texts), max(1, len(texts) // RANK_BM25_SUBSET)))[:RANK_BM25_SUBSET]
         out["rank_bm25_queries"] = chosen
-        out["rank_bm25"] = [timed(lambda q: _top10(reference.get_scores(q)), tokens[i])[0] for i in chosen]
+        out["rank_bm25"] = [timed(lambda q: top10(reference.get_scores(q)), tokens[i])[0] for i in chosen]
         del reference
         log(f"  {size}: rank-bm25 done")
     del corpus
@@ -433,38 +347,11 @@ class Stopwatch:
         return timed_part
 
 
-def _recall(found: np.ndarray, truth: np.ndarray) -> float:
-    return len(set(found.tolist()) & set(truth.tolist())) / max(1, len(truth))
-
-
-def _top10(scores: np.ndarray) -> np.ndarray:
-    best = np.argpartition(-scores, 10)[:10]
-    return best[np.argsort(-scores[best], kind="stable")]
-
-
-def timed(fn, *args, **kwargs):
-    t = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return (time.perf_counter() - t) * 1000, result
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 # ---------------------------------------------------------------- parent
 
 def run_child(kind: str, spec: dict) -> dict:
     out = subprocess.run([sys.executable, __file__, "--child", kind, json.dumps(spec)], check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def stats(values: list[float]) -> dict:
-    return {"median": float(np.median(values)), "p95": float(np.percentile(values, 95)), "n": len(values)}
 
 
 def report(results: list[dict]) -> list[str]:
