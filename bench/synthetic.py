@@ -28,6 +28,7 @@ TOPICS = 600  # made-up topics beside the lexicon's concepts, for passages witho
 VECTOR_NOISE = 0.6  # a passage vector's cosine with its topic is about 1 / sqrt(1 + 0.6**2) = 0.86
 CHUNK = 100_000
 SENTENCE_WORDS = (6, 18)
+FUNCTION_WORDS = 0.4  # the share of stop words in a corpus file's text, about as in English prose
 
 
 @dataclass
@@ -96,8 +97,11 @@ def write_corpus(vocab: Vocabulary, size: int, seed: int, folder: Path, doc_pass
     """A corpus of `size` passages for `kb build`: JSONL files of `file_docs` documents, each of
     `doc_passages` sections short enough to be one passage each (a passage never crosses a
     section). Returns each passage's topic, in the store's passage order (doc_id, ordinal)."""
+    from ingest.segment.dictionaries import stop_words
+
     rng = np.random.default_rng([seed, 6, size])
     words = np.array(vocab.words, dtype=object)
+    function_words = np.array(sorted(w for w in stop_words(LANG) if w.isalpha()), dtype=object)
     concept_index = {c: i for i, (c, _) in enumerate(vocab.concepts)}
     topics = len(vocab.concepts) + rng.integers(0, TOPICS, size).astype(np.int32)
     folder.mkdir(parents=True, exist_ok=True)
@@ -106,16 +110,22 @@ def write_corpus(vocab: Vocabulary, size: int, seed: int, folder: Path, doc_pass
         lines = []
         for doc in range(first_doc, min(docs, first_doc + file_docs)):
             rows = range(doc * doc_passages, min(size, (doc + 1) * doc_passages))
-            sections = [{"title": f"Part {row - doc * doc_passages + 1}", "text": _section_text(vocab, words, rng, row, topics, concept_index)} for row in rows]
+            sections = [{"title": f"Part {row - doc * doc_passages + 1}", "text": _section_text(vocab, words, function_words, rng, row, topics, concept_index)} for row in rows]
             lines.append(json.dumps({"id": f"syn{doc:08d}", "title": f"Synthetic guideline {doc}", "sections": sections}))
         (folder / f"part-{first_doc // file_docs:05d}.jsonl").write_text("\n".join(lines) + "\n")
         log(f"  {min(size, (first_doc + file_docs) * doc_passages)} / {size} passages written")
     return topics
 
 
-def _section_text(vocab, words, rng, row, topics, concept_index) -> str:
-    """Sentences of Zipf words with lexicon labels put in; the passage's topic becomes its last label's concept."""
-    units = words[rng.choice(len(words), size=int(rng.integers(LENGTHS[0], LENGTHS[1] + 1)), p=vocab.weights)].tolist()
+def _section_text(vocab, words, function_words, rng, row, topics, concept_index) -> str:
+    """Sentences of Zipf words and stop words with lexicon labels put in; the passage's topic becomes
+    its last label's concept. Without stop words every run of words would be a candidate term
+    (ingest.mentions.discovery), three times as many as in prose."""
+    length = int(rng.integers(LENGTHS[0], LENGTHS[1] + 1))
+    units = words[rng.choice(len(words), size=length, p=vocab.weights)]
+    function = rng.random(length) < FUNCTION_WORDS
+    units[function] = function_words[rng.integers(0, len(function_words), int(function.sum()))]
+    units = units.tolist()
     for _ in range(int(rng.choice(LABELS_PER_PASSAGE[0], p=LABELS_PER_PASSAGE[1]))):
         concept_id, text, _ = vocab.labels[rng.integers(len(vocab.labels))]
         units.insert(int(rng.integers(0, len(units) + 1)), text)
