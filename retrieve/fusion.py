@@ -44,12 +44,13 @@ def reciprocal_rank(rankings: dict[str, np.ndarray], weights: dict[str, float] |
 
 
 def normalised_scores(rankings: dict[str, np.ndarray], scores: dict[str, np.ndarray], weights: dict[str, float] | None = None) -> dict[int, float]:
-    """Min-max normalise each ranker's scores over the passages it ranked, then add them up."""
+    """Min-max normalise each ranker's scores over the passages it ranked, then add them up
+    (`scores[name]` holds the scores of the rows `rankings[name]` lists, in that order)."""
     fused: dict[int, float] = {}
     for name, ranked in rankings.items():
         if len(ranked) == 0:
             continue
-        values = scores[name][ranked]
+        values = scores[name]
         low, high = float(values.min()), float(values.max())
         spread = high - low or 1.0
         weight = (weights or {}).get(name, 1.0)

@@ -71,7 +71,7 @@ class KnowledgeBase:
         rankings, scores = self._rank(query, mode, terms, concepts, k)
         if len(rankings) == 1:
             (name, ranked), = rankings.items()
-            fused = {row: float(scores[name][row]) for row in ranked.tolist()}
+            fused = dict(zip(ranked.tolist(), scores[name].tolist()))
         else:
             weights = {"concepts": _concept_share(query, concepts)}
             fused = reciprocal_rank(rankings, weights) if fusion == "rrf" else normalised_scores(rankings, scores, weights)
@@ -117,17 +117,21 @@ class KnowledgeBase:
         return terms
 
     def _rank(self, query, mode, terms, concepts, k) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        scores: dict[str, np.ndarray] = {}
-        if mode in ("bm25", "hybrid"):
-            scores["bm25"] = self.index.sparse.scores(terms)
-        if mode in ("dense", "hybrid") and self.embedder:
-            scores["dense"] = self.index.dense.scores(encode_query(self.embedder, query))
-        if concepts:
-            scores["concepts"] = self._concept_scores(concepts)
+        """Each ranker's best rows, best first, and their scores (row for row)."""
+        rankers = [name for name, on in (("bm25", mode in ("bm25", "hybrid")), ("dense", mode in ("dense", "hybrid") and self.embedder),
+                                          ("concepts", bool(concepts))) if on]
         # Fusion reads each ranker's DEPTH best; a ranker alone, only its k best: ranking 100 to
         # return 10 took 40 of a BM25 search's 230 microseconds at 10k passages.
-        depth = DEPTH if len(scores) > 1 else min(k, DEPTH)
-        return {name: top_k(values, depth) for name, values in scores.items()}, scores
+        depth = DEPTH if len(rankers) > 1 else min(k, DEPTH)
+        rankings, scores = {}, {}
+        for name in rankers:
+            if name == "bm25":  # the sparse engine ranks by itself (bm25s here, or a Lucene index)
+                rankings[name], scores[name] = self.index.sparse.top(terms, depth)
+                continue
+            values = self.index.dense.scores(encode_query(self.embedder, query)) if name == "dense" else self._concept_scores(concepts)
+            rankings[name] = top_k(values, depth)
+            scores[name] = values[rankings[name]]
+        return rankings, scores
 
     def _concept_scores(self, concepts: list[QueryConcept]) -> np.ndarray:
         """Mentions of the query's concepts: weight x idf x (1 + log count), summed over concepts."""
@@ -142,6 +146,7 @@ class KnowledgeBase:
 
     def _hits(self, best, rankings, scores, terms, concepts, query_lang) -> list[Hit]:
         ranks = {name: {row: rank for rank, row in enumerate(ranked.tolist(), start=1)} for name, ranked in rankings.items()}
+        score_of = {name: dict(zip(ranked.tolist(), scores[name].tolist())) for name, ranked in rankings.items()}
         rows = np.array([row for row, _ in best], dtype=np.int64)
         # Which hits mention each concept, tested for the hits alone: a common concept has postings
         # in a large share of the passages, too many to turn into a Python set on every search.
@@ -155,7 +160,7 @@ class KnowledgeBase:
                 query_lang=query_lang,
                 terms=sorted(row_terms),
                 concepts=[_concept_dict(c) for c in concepts if mentioned[c.concept_id][i]],
-                rankers={name: {"rank": ranks[name][row], "score": round(float(scores[name][row]), 4)} for name in rankings if row in ranks[name]},
+                rankers={name: {"rank": ranks[name][row], "score": round(score_of[name][row], 4)} for name in rankings if row in ranks[name]},
             )
             hits.append(Hit(self.index.passage_ids[row], self.index.doc_ids[row], self.lang, round(score, 6), text, title, list(section or ()), explanation))
         return hits

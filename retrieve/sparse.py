@@ -14,6 +14,8 @@ from typing import Iterable, Sequence
 import bm25s
 import numpy as np
 
+from retrieve.fusion import top_k
+
 
 @dataclass(frozen=True)
 class BM25Params:
@@ -57,6 +59,12 @@ class SparseIndex:
             return np.zeros(self.n_passages, dtype=np.float32)
         summed = np.bincount(np.concatenate(rows), weights=np.concatenate(values), minlength=self.n_passages)
         return summed.astype(np.float32)
+
+    def top(self, weighted_terms: dict[str, float], depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the `depth` best passages, best first (ties by row), and their scores."""
+        scores = self.scores(weighted_terms)
+        rows = top_k(scores, depth)
+        return rows, scores[rows]
 
     def holding(self, terms: Iterable[str], rows: Sequence[int]) -> list[set[str]]:
         """For each row, the terms that its passage has among its index terms. bm25s lists each

@@ -46,7 +46,7 @@ def test_rrf_ignores_the_scale_that_a_score_sum_would_not():
 def test_normalised_scores_rescale_each_ranker_to_unit_range():
     scores = {"bm25": np.array([10.0, 5.0, 0.0]), "dense": np.array([0.2, 0.4, 0.3])}
     rankings = {name: top_k(values, 10) for name, values in scores.items()}
-    fused = normalised_scores(rankings, scores)
+    fused = normalised_scores(rankings, {name: scores[name][ranked] for name, ranked in rankings.items()})
     assert fused[0] == pytest.approx(1.0 + 0.0)
     assert fused[1] == pytest.approx(0.0 + 1.0)
     assert fused[2] == pytest.approx(0.5)
