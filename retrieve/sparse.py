@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import bm25s
 import numpy as np
@@ -86,18 +86,21 @@ class SparseIndex:
         return term in self.model.vocab_dict
 
     def known_pieces(self, term: str, shortest: int = 2) -> list[str]:
-        """Indexed terms that a term unknown to the index is made of, longest first from the left.
+        return known_pieces(term, self.known, shortest)
 
-        Thai, Chinese and Japanese tokenizers cut a compound differently alone than inside a
-        sentence (หอบหืด alone, หอบ|หืด in a passage): its pieces still find the passages.
-        """
-        vocab = self.model.vocab_dict
-        pieces, start = [], 0
-        while start < len(term):
-            end = next((e for e in range(len(term), start + shortest - 1, -1) if term[start:e] in vocab), None)
-            if end is None:
-                start += 1
-                continue
-            pieces.append(term[start:end])
-            start = end
-        return pieces
+
+def known_pieces(term: str, known: Callable[[str], bool], shortest: int = 2) -> list[str]:
+    """Indexed terms that a term unknown to the index is made of, longest first from the left.
+
+    Thai, Chinese and Japanese tokenizers cut a compound differently alone than inside a
+    sentence (หอบหืด alone, หอบ|หืด in a passage): its pieces still find the passages.
+    """
+    pieces, start = [], 0
+    while start < len(term):
+        end = next((e for e in range(len(term), start + shortest - 1, -1) if known(term[start:e])), None)
+        if end is None:
+            start += 1
+            continue
+        pieces.append(term[start:end])
+        start = end
+    return pieces
