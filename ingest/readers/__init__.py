@@ -14,7 +14,7 @@ from . import html, jsonl, markdown, pdf, text, xml
 from .base import ReadOptions, ReadResult, Reader
 from .decode import load_bytes
 
-__all__ = ["SUPPORTED_SUFFIXES", "ReadOptions", "ReadResult", "read_path"]
+__all__ = ["SUPPORTED_SUFFIXES", "ReadOptions", "ReadResult", "holds_many_documents", "read_path"]
 
 _READERS: dict[str, Reader] = {
     ".txt": text.read,
@@ -45,6 +45,11 @@ def read_path(path: Path, options: ReadOptions) -> ReadResult:
     if not any(document.text.strip() for document in result.documents):
         raise InputError(path, "no text found")
     return result
+
+
+def holds_many_documents(path: Path) -> bool:
+    """Whether the file's format holds one document per record (JSONL), so that it can be processed in parts."""
+    return _READERS.get(_format_suffix(path)) is jsonl.read
 
 
 def _format_suffix(path: Path) -> str:
