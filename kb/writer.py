@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ingest.pipeline import DocumentResult, FileResult
 from kb import store
+from kb.schema import PER_DOCUMENT
 
 
 def write_file_result(con, result: FileResult, taken_ids: set[str]) -> list[str]:
@@ -11,21 +12,39 @@ def write_file_result(con, result: FileResult, taken_ids: set[str]) -> list[str]
     kept = []
     for doc in result.documents:
         if doc.doc_id in taken_ids:
-            problems.append(f"document id {doc.doc_id!r} is already used by another document; left out")
+            problems.append(collision_problem(doc.doc_id))
             continue
         taken_ids.add(doc.doc_id)
         kept.append(doc)
-    store.insert(con, "documents", [_document_row(result.path, d) for d in kept])
-    store.insert(con, "sections", [
-        (d.doc_id, i, list(s.path), s.start, s.end) for d in kept for i, s in enumerate(d.document.sections)
-    ])
-    store.insert(con, "passages", [_passage_row(d, p) for d in kept for p in d.passages])
-    store.insert(con, "mentions", [
-        (m.concept_id, m.passage_id, d.doc_id, m.start, m.end, m.surface, m.method) for d in kept for m in d.mentions
-    ])
-    store.insert(con, "abbreviations", [(d.doc_id, *a) for d in kept for a in d.abbreviations])
-    store.insert(con, "term_candidates", [(d.doc_id, t, n) for d in kept for t, n in d.candidates.items()])
+    for table, rows in table_rows(result.path, kept).items():
+        store.insert(con, table, rows)
     return problems
+
+
+def collision_problem(doc_id: str) -> str:
+    """Why a document is left out: the first file (in corpus order) to use an id keeps it."""
+    return f"document id {doc_id!r} is already used by another document; left out"
+
+
+def table_rows(path: str, documents: list[DocumentResult]) -> dict[str, list[tuple]]:
+    """Each per-document table's rows for `documents`, in their order."""
+    rows: dict[str, list[tuple]] = {table: [] for table in PER_DOCUMENT}
+    for doc in documents:
+        for table, doc_rows in document_rows(path, doc).items():
+            rows[table] += doc_rows
+    return rows
+
+
+def document_rows(path: str, doc: DocumentResult) -> dict[str, list[tuple]]:
+    """One document's rows of each per-document table."""
+    return {
+        "documents": [_document_row(path, doc)],
+        "sections": [(doc.doc_id, i, list(s.path), s.start, s.end) for i, s in enumerate(doc.document.sections)],
+        "passages": [_passage_row(doc, p) for p in doc.passages],
+        "mentions": [(m.concept_id, m.passage_id, doc.doc_id, m.start, m.end, m.surface, m.method) for m in doc.mentions],
+        "abbreviations": [(doc.doc_id, *a) for a in doc.abbreviations],
+        "term_candidates": [(doc.doc_id, t, n) for t, n in doc.candidates.items()],
+    }
 
 
 def _document_row(path: str, doc: DocumentResult) -> tuple:
