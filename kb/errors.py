@@ -19,3 +19,7 @@ class InputError(MedkbError):
 
 class UsageError(MedkbError):
     """A request that cannot be carried out as asked (unknown language, no corpus...)."""
+
+
+class IngestError(MedkbError):
+    """Processing failed for a reason other than a file's content (a fault, a lost worker); names the file."""
