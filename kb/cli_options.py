@@ -28,6 +28,11 @@ EMBEDDER = typer.Option(
     help="Passage embedder: auto (the index's own, else the measured default if installed), use, e5, none, or a sentence-transformers model on disk.",
 )
 
+ENGINE = typer.Option(
+    "auto", "--engine",
+    help="BM25 engine: auto (the index's own, else bm25s), bm25s, or lucene (Anserini through pyserini; install medkb[lucene] in its own environment).",
+)
+
 
 def fail(error: MedkbError) -> None:
     err.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)

