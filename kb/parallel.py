@@ -14,11 +14,11 @@ import math
 import multiprocessing
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ingest.pipeline import FilePart, IngestSettings, process_file
 from ingest.readers import holds_many_documents
@@ -186,9 +186,9 @@ def _as_done(futures: dict, groups, completed, cancel) -> Iterator[tuple[int, li
 @contextmanager
 def _dask_client(execution: Execution, Client, LocalCluster):
     if execution.cluster == "local":
-        with LocalCluster(n_workers=execution.workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
-            with Client(cluster) as client:
-                yield client
+        cluster = LocalCluster(n_workers=execution.workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+        with cluster, Client(cluster) as client:
+            yield client
     else:
         with Client(execution.cluster) as client:
             yield client

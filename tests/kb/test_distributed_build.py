@@ -12,6 +12,7 @@ from test_bad_inputs import write_bad_files
 
 import corpora
 import kb
+import kb.parallel
 from kb import store
 from kb.errors import InputError, UsageError
 
@@ -46,7 +47,7 @@ def test_a_dask_build_of_medquad_equals_the_local_build(shared_data, tmp_path, s
     for start in range(0, 600, 150):
         write_jsonl(corpus / f"medquad-{start // 150}.jsonl", records[start : start + 150])
     monkeypatch.setattr(kb.parallel, "BATCH_BYTES", 96 * 1024)  # files in parts, parts on both workers
-    local, on_dask = _build_both("en", [corpus], tmp_path, scheduler)
+    local, _ = _build_both("en", [corpus], tmp_path, scheduler)
     assert local.counts["abbreviations"] > 50 and local.counts["passages"] > 1000
     assert_same_store("en", tmp_path / "local", tmp_path / "dask")
 

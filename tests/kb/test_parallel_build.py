@@ -1,17 +1,21 @@
 """`kb build --workers N`: files processed by a pool of processes give the store a one-worker build gives."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from build_equality import assert_same_store, colliding_corpus, jsonl_slice, write_jsonl
 from test_bad_inputs import write_bad_files
+from typer.testing import CliRunner
 
 import corpora
 import kb
 import kb.parallel
+from ingest.pipeline import IngestSettings
 from kb import store
-from kb.errors import InputError
+from kb.cli import app
+from kb.errors import IngestError, InputError
 from kb.inputs import find_corpus_files
 
 WORKERS = 2
@@ -40,7 +44,7 @@ def test_large_jsonl_files_are_processed_in_parts_with_the_same_result(shared_da
     units = kb.parallel.work_units(find_corpus_files([corpus]))
     assert max(u.part.count for u in units) > 3
     terms = [shared_data / "terms" / "ja_hpo_dev.tsv", shared_data / "terms" / "ja_nando_dev.tsv"]
-    one, pool = _build_both("ja", [corpus], tmp_path, terms=terms)
+    one, _ = _build_both("ja", [corpus], tmp_path, terms=terms)
     assert one.counts["mentions"] > 1000
     assert_same_store("ja", tmp_path / "one", tmp_path / "pool")
 
@@ -88,3 +92,21 @@ def test_document_ids_taken_twice_go_to_the_first_file_in_every_mode(tmp_path):
     assert_same_store("en", tmp_path / "one", tmp_path / "pool")
     with pytest.raises(InputError, match="b.jsonl: document id 'shared'"):
         kb.build("en", corpus=[corpus], home=tmp_path / "strict", embedder=None, workers=WORKERS, strict=True)
+
+
+def test_a_fault_in_a_worker_names_the_file(tmp_path, monkeypatch):
+    def broken(*args):
+        raise ValueError("a fault")
+
+    monkeypatch.setattr(kb.parallel, "process_file", broken)
+    unit = kb.parallel.work_units(find_corpus_files([corpora.corpus_dir("th")]))[0]
+    with pytest.raises(IngestError, match=f"{unit.path}: ValueError: a fault"):
+        kb.parallel.ingest_batch(0, [unit], IngestSettings("th"), tmp_path)
+
+
+def test_the_cli_builds_with_workers(tmp_path):
+    result = CliRunner().invoke(app, ["build", "--lang", "th", "--home", str(tmp_path / "pool"), "--workers", "2", "--embedder", "none", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["status"] == "built"
+    kb.build("th", home=tmp_path / "one", embedder=None)
+    assert_same_store("th", tmp_path / "one", tmp_path / "pool")
