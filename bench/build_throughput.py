@@ -1,11 +1,12 @@
 """Build throughput, peak memory and no-change rebuild time on the development corpora.
 
-    python bench/build_throughput.py [--data ../shared/data] [--corpus en_medquad ja_nando]
+    python bench/build_throughput.py [--data ../shared/data] [--corpus en_medquad ja_nando] [--workers 2] [--cluster local]
 
 Each build runs in a child process so that its peak memory (max RSS) is its own. Beside each
 build, the same process tokenizes the same documents with the same spaCy pipeline and nothing
 else: the ratio of build time to that floor is the cost of everything medkb adds (passages,
-matching, abbreviations, discovery, DuckDB).
+matching, abbreviations, discovery, DuckDB). With `--workers` or `--cluster`, the builds run on
+a process pool or a Dask cluster; peak memory is then the building process's alone.
 """
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ CORPORA = {
 CHILD = """
 import json, resource, sys, time
 import kb
-lang, corpus, home, terms = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
-t = time.perf_counter(); report = kb.build(lang, corpus=[corpus], terms=terms, home=home, embedder=None); first = time.perf_counter() - t
-t = time.perf_counter(); again = kb.build(lang, corpus=[corpus], terms=terms, home=home, embedder=None); second = time.perf_counter() - t
+lang, corpus, home, terms, options = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), json.loads(sys.argv[5])
+t = time.perf_counter(); report = kb.build(lang, corpus=[corpus], terms=terms, home=home, embedder=None, **options); first = time.perf_counter() - t
+t = time.perf_counter(); again = kb.build(lang, corpus=[corpus], terms=terms, home=home, embedder=None, **options); second = time.perf_counter() - t
 assert again.status == "up to date", again.status
 from ingest.readers import ReadOptions, read_path
 from ingest.segment import tokenize
@@ -42,11 +43,11 @@ print(json.dumps({"build_s": first, "rebuild_s": second, "tokenize_s": floor, "c
 """
 
 
-def run(name: str, data: Path) -> dict:
+def run(name: str, data: Path, options: dict) -> dict:
     lang, terms = CORPORA[name]
     with tempfile.TemporaryDirectory() as home:
         out = subprocess.run(
-            [sys.executable, "-c", CHILD, lang, str(data / "corpora" / name), home, json.dumps([str(data / t) for t in terms])],
+            [sys.executable, "-c", CHILD, lang, str(data / "corpora" / name), home, json.dumps([str(data / t) for t in terms]), json.dumps(options)],
             check=True, capture_output=True, text=True,
         )
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -56,11 +57,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--corpus", nargs="+", default=list(CORPORA), choices=list(CORPORA))
+    parser.add_argument("--workers", type=int, default=1, help="processes of the build (kb build --workers)")
+    parser.add_argument("--cluster", help="a Dask cluster for the build: local, or a scheduler address (kb build --cluster)")
+    parser.add_argument("--shards", help="the shard folder a cluster address needs (kb build --shards)")
     args = parser.parse_args()
+    options = {"workers": args.workers} | ({"cluster": args.cluster, "shards": args.shards} if args.cluster else {})
     print("| corpus | passages | build s | passages/s | build / tokenize-only | no-change rebuild s | peak RSS MB |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name in args.corpus:
-        r = run(name, args.data)
+        r = run(name, args.data, options)
         passages = r["counts"]["passages"]
         print(
             f"| {name} | {passages} | {r['build_s']:.1f} | {passages / r['build_s']:.0f} | "
