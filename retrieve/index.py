@@ -31,7 +31,7 @@ from retrieve.analyzer import index_terms
 from retrieve.dense import ANN_FILE, DenseIndex
 from retrieve.embedding import encode_passages, passage_embedder
 from retrieve.packed import PackedStrings, PackedWriter
-from retrieve.sparse import BM25Params, SparseIndex
+from retrieve.sparse import BM25Params, CorpusTerms, SparseIndex
 
 INDEX_VERSION = 3  # 2: passage records (records.bin); 3: the sparse engine in the manifest
 ENGINES = ("bm25s", "lucene")
@@ -198,13 +198,13 @@ def _sparse_writer(engine: str, folder: Path, params: BM25Params, threads: int |
 
 
 class _Bm25sWriter:
-    """bm25s indexes its whole corpus at once: the terms are gathered, then indexed."""
+    """bm25s indexes its whole corpus at once: the terms are gathered, as ids, then indexed."""
 
     def __init__(self, folder: Path, params: BM25Params):
-        self.folder, self.params, self.corpus = folder, params, []
+        self.folder, self.params, self.corpus = folder, params, CorpusTerms()
 
     def add(self, batch: list[list[str]]) -> None:
-        self.corpus += batch
+        self.corpus.add(batch)
 
     def finish(self) -> None:
         SparseIndex.build(self.corpus, self.params).save(self.folder / "bm25")
