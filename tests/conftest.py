@@ -5,9 +5,20 @@ from pathlib import Path
 
 import pytest
 
+from ingest.mentions import abbreviations
 from kb.builder import build
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "abbreviations: the test needs English abbreviation detection (scispacy, medkb[abbrev])")
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("abbreviations") and not abbreviations.available():
+        pytest.skip("scispacy is not installed (medkb[abbrev], which needs numpy below 2, so not in the lucene environment): "
+                    "English abbreviations are not detected")
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,8 @@
 The detector (Schwartz & Hearst) finds "long form (SHORT)" definitions; it
 runs on the blank English pipeline medkb already tokenizes with, so it needs
 no model download. scispacy is an optional extra (it pins numpy below 2): where
-it is missing, `available()` says so and the build records that abbreviations
-were not detected rather than failing.
+it is missing, `available()` says so and every English build reports UNAVAILABLE
+rather than failing.
 """
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ class Abbreviation:
     long: str
     short_start: int  # offsets into the document text
     long_start: int
+
+
+UNAVAILABLE = (
+    "English abbreviation detection: scispacy is not installed (medkb[abbrev], which needs numpy below 2 "
+    "and so cannot join medkb[lucene]); short forms defined as 'long form (SHORT)' are not found"
+)
 
 
 @lru_cache(maxsize=1)

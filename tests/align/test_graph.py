@@ -35,6 +35,7 @@ def test_every_relation_has_an_inverse():
     assert set(INVERSE) == set(RELATIONS)
 
 
+@pytest.mark.abbreviations
 def test_stats_count_nodes_edges_clusters_and_unaligned_concepts(concepts, graph_home):
     stats = concepts.stats()
     same_as = _same_as_count(graph_home)
@@ -64,6 +65,7 @@ def test_a_thai_lexicon_concept_clusters_with_its_english_node(concepts):
     assert concepts.cluster("type 2 diabetes mellitus", "en") == {f"th:{T2DM}", f"en:{T2DM}"}
 
 
+@pytest.mark.abbreviations
 def test_neighbors_by_target_language_and_relation(concepts):
     english = concepts.neighbors(T2DM_THAI, "th", target_lang="en")
     assert [(n["node"], n["label"], n["relation"]) for n in english] == [(f"en:{T2DM}", "type 2 diabetes mellitus", "same_as")]
@@ -91,6 +93,7 @@ def test_unknown_term_and_relation_are_usage_errors(concepts):
         concepts.path("th:nothing", f"en:{T2DM}")
 
 
+@pytest.mark.abbreviations
 def test_a_path_across_languages(concepts):
     assert concepts.path(f"th:{T2DM}", "en:abbr:T2DM") == [
         (f"th:{T2DM}", "same_as", f"en:{T2DM}"),
@@ -112,6 +115,7 @@ def test_subgraph_keeps_the_nodes_within_the_radius(concepts):
     assert two.cluster(centre, "th") == {centre, f"en:{T2DM}"}
 
 
+@pytest.mark.abbreviations
 def test_export_round_trips_through_graphml_and_node_link_json(concepts, tmp_path):
     nodes, edges = concepts.graph.number_of_nodes(), concepts.graph.number_of_edges()
     graphml = nx.read_graphml(concepts.export(tmp_path / "graph.graphml"), force_multigraph=True)

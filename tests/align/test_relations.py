@@ -39,6 +39,7 @@ def test_is_a_parents_become_broader_and_narrower_edges(obo_home):
         assert score == 1.0 and methods == ["hierarchy"] and json.loads(evidence) == {"terminology": "demo"}
 
 
+@pytest.mark.abbreviations
 def test_english_corpus_abbreviations_point_at_the_concepts_they_abbreviate(built_home):
     with store.open_existing("en", built_home) as con:
         edges = _edges(con, "en", "abbreviation_of")
@@ -121,6 +122,7 @@ def test_a_related_pair_matches_npmi_computed_by_hand(built_home):
     assert score == pytest.approx(math.log(p_xy / (p_x * p_y)) / -math.log(p_xy))
 
 
+@pytest.mark.abbreviations
 def test_intra_language_edges_gathers_every_relation(built_home):
     with store.open_existing("en", built_home) as con:
         edges = _edges_by_relation(intra_language_edges(con, "en"))

@@ -41,6 +41,7 @@ def test_a_dask_build_of_an_embedded_corpus_equals_the_local_build(lang, tmp_pat
     assert_same_store(lang, tmp_path / "local", tmp_path / "dask")
 
 
+@pytest.mark.abbreviations  # it counts the abbreviations found
 def test_a_dask_build_of_medquad_equals_the_local_build(shared_data, tmp_path, scheduler, monkeypatch):
     corpus = tmp_path / "corpus"
     records = jsonl_slice(shared_data / "corpora" / "en_medquad" / "medquad_passages.jsonl", 600)
