@@ -7,16 +7,25 @@ NANDO class of the dev half (`ja_nando_dev.tsv`), that class's Japanese label (r
 label, "lang": "en") as the query, and the document with its identical copies (`same_text_as`)
 as the relevant documents. Classes whose label is the label of another document's class are
 left out: their query cannot tell the documents apart.
+
+And DIR/en_medquad.jsonl: MedQuAD's questions against the answers of the en_medquad corpus. Each
+answer is a document whose title is its question; only the answer text is indexed, so a question
+must find its answer by the answer's words. The relevant documents of a question are every pair
+that asks it (the same question, compared case- and space-insensitively, is asked by several NIH
+collections: "What is (are) breast cancer ?"). One question in MEDQUAD_SHARE, chosen by a stable
+hash of the question, keeps the file small enough to run in minutes.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+MEDQUAD_SHARE = 8  # one question in 8
 
 
 def nando_queries(data: Path) -> dict[str, list[dict]]:
@@ -38,6 +47,19 @@ def nando_queries(data: Path) -> dict[str, list[dict]]:
     return queries
 
 
+def medquad_queries(data: Path) -> list[dict]:
+    askers: dict[str, list[str]] = {}
+    questions: dict[str, str] = {}
+    with open(data / "corpora" / "en_medquad" / "medquad_passages.jsonl", encoding="utf-8") as f:
+        for line in f:
+            pair = json.loads(line)
+            key = " ".join(pair["question"].lower().split())
+            askers.setdefault(key, []).append(pair["doc_id"])
+            questions.setdefault(key, pair["question"])
+    chosen = [key for key in askers if hashlib.sha1(key.encode("utf-8")).digest()[0] % MEDQUAD_SHARE == 0]
+    return [{"qid": f"medquad-{i}", "query": questions[key], "lang": "en", "relevant": askers[key]} for i, key in enumerate(chosen)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -48,6 +70,10 @@ def main() -> None:
         path = args.out / f"ja_nando_{lang}.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         print(f"{path}: {len(rows)} queries")
+    path = args.out / "en_medquad.jsonl"
+    rows = medquad_queries(args.data)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"{path}: {len(rows)} queries")
 
 
 if __name__ == "__main__":
