@@ -70,12 +70,17 @@ class FileStatus:
     problems: list[str] = field(default_factory=list)
 
 
+def file_parts(file: CorpusFile) -> list[FilePart]:
+    """A JSONL file larger than a batch in parts of about a batch; any other file whole."""
+    count = max(1, math.ceil(file.size / BATCH_BYTES)) if holds_many_documents(file.path) else 1
+    return [FilePart(index, count) for index in range(count)]
+
+
 def work_units(files: list[CorpusFile]) -> list[WorkUnit]:
-    """Every file whole, except JSONL files larger than a batch: those in parts of about a batch."""
     units = []
     for index, file in enumerate(files):
-        count = max(1, math.ceil(file.size / BATCH_BYTES)) if holds_many_documents(file.path) else 1
-        units += [WorkUnit(index, file.path, file.file_id, FilePart(part, count), file.size // count) for part in range(count)]
+        parts = file_parts(file)
+        units += [WorkUnit(index, file.path, file.file_id, part, file.size // len(parts)) for part in parts]
     return units
 
 

@@ -40,13 +40,14 @@ def test_large_jsonl_files_are_processed_in_parts_with_the_same_result(shared_da
     records = jsonl_slice(shared_data / "corpora" / "ja_nando" / "mhlw_documents.jsonl", 40)
     write_jsonl(corpus / "nando-1.jsonl", records[:30])
     write_jsonl(corpus / "nando-2.jsonl", records[30:])
-    monkeypatch.setattr(kb.parallel, "BATCH_BYTES", 64 * 1024)  # parts of 64 KB: the first file in several
-    units = kb.parallel.work_units(find_corpus_files([corpus]))
-    assert max(u.part.count for u in units) > 3
     terms = [shared_data / "terms" / "ja_hpo_dev.tsv", shared_data / "terms" / "ja_nando_dev.tsv"]
-    one, _ = _build_both("ja", [corpus], tmp_path, terms=terms)
-    assert one.counts["mentions"] > 1000
-    assert_same_store("ja", tmp_path / "one", tmp_path / "pool")
+    whole = kb.build("ja", corpus=[corpus], terms=terms, home=tmp_path / "whole", embedder=None)
+    assert whole.counts["mentions"] > 1000
+    monkeypatch.setattr(kb.parallel, "BATCH_BYTES", 64 * 1024)  # parts of 64 KB: the first file in several
+    assert max(u.part.count for u in kb.parallel.work_units(find_corpus_files([corpus]))) > 3
+    _build_both("ja", [corpus], tmp_path, terms=terms)
+    assert_same_store("ja", tmp_path / "whole", tmp_path / "one")  # one process, file by file or part by part
+    assert_same_store("ja", tmp_path / "whole", tmp_path / "pool")
 
 
 def test_changed_and_removed_files_rebuild_to_the_same_store(thai_corpus, tmp_path):
