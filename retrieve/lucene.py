@@ -116,7 +116,9 @@ class LuceneIndex:
                 clauses += 1
         if not clauses:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        hits = self.searcher.search(builder.build(), depth)
+        # What LuceneSearcher.search does with a Lucene query, less its Python pass over the hits for
+        # duplicate ids (each row has one id): that pass took 0.4 of a search's 1.8 ms.
+        hits = self.searcher.object.search(builder.build(), depth)
         return np.array([int(h.docid) for h in hits], np.int64), np.array([h.score for h in hits], np.float32)
 
     def holding(self, terms: Iterable[str], rows: Sequence[int]) -> list[set[str]]:
