@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import time
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,9 +30,11 @@ from kb.errors import InputError, UsageError
 from kb.inputs import CorpusFile, find_corpus_files, sha256_of
 from kb.languages import LANGUAGES, get_language
 from kb.lock import build_lock
+from kb.parallel import Execution, file_parts, run_sharded
 from kb.schema import SCHEMA_VERSION
 from kb.version import __version__
-from kb.writer import write_file_result
+from kb.shards import merge_shards
+from kb.writer import collision_problem, write_file_result
 from retrieve.index import ensure_index
 
 Progress = Callable[[int, int, str], None]  # (files done, files to do, current file)
@@ -50,6 +53,7 @@ class BuildReport:
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     index: dict | None = None  # the retrieval index's manifest (retrieve.index)
+    unavailable: list[str] = field(default_factory=list)  # steps of this language the installed packages cannot run
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -66,7 +70,12 @@ def build(
     passage_tokens: int = 160,
     overlap_tokens: int = 32,
     embedder: str | None = "auto",
+    engine: str = "auto",
     progress: Progress | None = None,
+    workers: int = 1,
+    cluster: str | None = None,
+    shards: str | Path | None = None,
+    keep_shards: bool = False,
 ) -> BuildReport:
     """Build or update the `lang` store under `home` from corpus folders or files and terminologies.
 
@@ -74,9 +83,14 @@ def build(
     added to `terms` unless `seed_lexicon` is False. With `strict`, any
     unreadable file or record fails the build (and the old store stays).
     The retrieval index is then brought up to date, with passage vectors from
-    `embedder` ("auto": the measured default if installed; None: BM25 only).
+    `embedder` ("auto": the measured default if installed; None: BM25 only)
+    and BM25 by `engine` ("auto": the index's own, else bm25s; or "lucene").
+    Files are processed by `workers` processes, or on the Dask `cluster`
+    ("local" or a scheduler address) through Parquet shards below `shards`;
+    the store is the same either way.
     """
     started = time.perf_counter()
+    execution = Execution(workers, cluster, Path(shards) if shards else None, keep_shards)
     language = get_language(lang)
     roots = [Path(c) for c in corpus] if corpus else [corpora.corpus_dir(language.code)]
     files = find_corpus_files(roots)
@@ -84,9 +98,10 @@ def build(
     target = store.store_path(language.code, home)
     target.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(target):
-        report = _Build(target, settings, files, strict, progress, started).run()
+        report = _Build(target, settings, files, strict, progress, started, execution).run()
+    report.unavailable = _unavailable(language.code)
     t = time.perf_counter()
-    report.index = asdict(ensure_index(language.code, home, embedder, progress=progress))
+    report.index = asdict(ensure_index(language.code, home, embedder, progress=progress, engine=engine))
     report.timings["index_s"] = round(time.perf_counter() - t, 3)
     return report
 
@@ -106,6 +121,11 @@ def _settings(lang: str, terms: list, seed_lexicon: bool, passages: PassageSetti
     )
 
 
+def _unavailable(lang: str) -> list[str]:
+    """This language's build steps that the installed packages cannot run: every report says so."""
+    return [abbreviations.UNAVAILABLE] if lang == "en" and not abbreviations.available() else []
+
+
 def _unmarked_label_lang(path: Path, lang: str) -> str | None:
     """The build language for a terminology's unmarked label columns, unless its name says otherwise."""
     prefix = path.name.split("_", 1)[0].lower()
@@ -119,8 +139,9 @@ def settings_key(settings: IngestSettings) -> str:
 
 
 class _Build:
-    def __init__(self, target: Path, settings: IngestSettings, files: list[CorpusFile], strict, progress, started):
+    def __init__(self, target: Path, settings: IngestSettings, files: list[CorpusFile], strict, progress, started, execution):
         self.target = target
+        self.execution = execution
         self.settings = settings
         self.files = files
         self.strict = strict
@@ -216,25 +237,57 @@ class _Build:
                 con.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", [file.size, file.mtime_ns, str(file.path)])
 
     def _ingest(self, con, changed: list[CorpusFile], hashes: dict[str, str]) -> None:
+        if self.execution.in_process or not changed:
+            self._ingest_here(con, changed, hashes)
+        else:
+            self._ingest_sharded(con, changed, hashes)
+        self.report.files_read = len(changed)
+
+    def _ingest_here(self, con, changed: list[CorpusFile], hashes: dict[str, str]) -> None:
         taken_ids = {row[0] for row in con.execute("SELECT doc_id FROM documents").fetchall()}
         for done, file in enumerate(changed):
             if self.progress:
                 self.progress(done, len(changed), f"reading {file.file_id}")
             try:
-                result = process_file(file.path, file.file_id, self.settings)
+                problems = self._write_in_parts(con, file, taken_ids)
             except InputError as error:
                 if self.strict:
                     raise
                 self._record_file(con, file, hashes, "skipped", [error.problem])
                 continue
-            problems = result.problems + write_file_result(con, result, taken_ids)
-            if self.strict and problems:
-                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-                raise InputError(file.path, problems[0] + more)
+            self._fail_if_strict(file, problems)
             self._record_file(con, file, hashes, "ok", problems)
         if self.progress:
             self.progress(len(changed), len(changed), "read")
-        self.report.files_read = len(changed)
+
+    def _write_in_parts(self, con, file: CorpusFile, taken_ids: set[str]) -> list[str]:
+        """A file's rows part by part, so that a large JSONL file's results are never all held at once."""
+        problems = []
+        for part in file_parts(file):
+            result = process_file(file.path, file.file_id, self.settings, part)
+            problems += result.problems + write_file_result(con, result, taken_ids)
+        return problems
+
+    def _ingest_sharded(self, con, changed: list[CorpusFile], hashes: dict[str, str]) -> None:
+        """Files processed elsewhere into Parquet shards, merged here in corpus order (kb.parallel)."""
+        with run_sharded(changed, self.settings, self.execution, self.target, self.progress) as (folder, statuses):
+            left_out = defaultdict(list)
+            for file_index, doc_id in merge_shards(con, folder):
+                left_out[file_index].append(collision_problem(doc_id))
+        for index, (file, status) in enumerate(zip(changed, statuses)):
+            if status.status == "skipped":
+                if self.strict:
+                    raise InputError(file.path, status.problems[0])
+                self._record_file(con, file, hashes, "skipped", status.problems)
+                continue
+            problems = status.problems + left_out[index]
+            self._fail_if_strict(file, problems)
+            self._record_file(con, file, hashes, "ok", problems)
+
+    def _fail_if_strict(self, file: CorpusFile, problems: list[str]) -> None:
+        if self.strict and problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise InputError(file.path, problems[0] + more)
 
     @staticmethod
     def _record_file(con, file: CorpusFile, hashes: dict[str, str], status: str, problems: list[str]) -> None:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from kb.ask_cli import ask
-from kb.cli_options import EMBEDDER, HOME, JSON, LANG, err, out, progress_bar
+from kb.cli_options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, out, progress_bar
 from kb.cli_options import fail as _fail
 from kb.errors import MedkbError
 from kb.eval_cli import eval_app
@@ -35,6 +35,11 @@ def build(
     passage_tokens: int = typer.Option(160, help="Most word tokens in a passage."),
     overlap_tokens: int = typer.Option(32, help="Word tokens of whole sentences that consecutive passages share."),
     embedder: Optional[str] = EMBEDDER,
+    engine: str = ENGINE,
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes that read and match files (with --cluster local: the cluster's worker processes)."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Run the per-file work on Dask: 'local', or a scheduler address such as tcp://scheduler:8786."),
+    shards: Optional[Path] = typer.Option(None, "--shards", help="Folder for the Parquet shards of --cluster; with an address, on storage every worker sees."),
+    keep_shards: bool = typer.Option(False, "--keep-shards", help="Keep the Parquet shards after they are merged into the store."),
     as_json: bool = JSON,
 ) -> None:
     """Build or update the LANG store from corpus files and terminologies (incremental, atomic)."""
@@ -45,7 +50,8 @@ def build(
             report = run_build(
                 lang, corpus, terms, home, seed_lexicon=seed, strict=strict,
                 passage_tokens=passage_tokens, overlap_tokens=overlap_tokens,
-                embedder=embedder, progress=update,
+                embedder=embedder, engine=engine, progress=update,
+                workers=workers, cluster=cluster, shards=shards, keep_shards=keep_shards,
             )
     except MedkbError as error:
         _fail(error)
@@ -58,6 +64,8 @@ def build(
         err.print(f"[yellow]skipped[/yellow] {skipped['path']}: {skipped['problem']}", highlight=False, soft_wrap=True)
     for problem in report.problems:
         err.print(f"[yellow]left out[/yellow] {problem['path']}: {problem['problem']}", highlight=False, soft_wrap=True)
+    for step in report.unavailable:
+        err.print(f"[yellow]unavailable[/yellow] {step}", highlight=False, soft_wrap=True)
     counts = report.counts
     out.print(
         f"{report.lang}: {report.status} at {report.path} in {report.timings.get('total_s', 0):.1f}s: "
@@ -67,7 +75,7 @@ def build(
         highlight=False,
     )
     vectors = f"{report.index['embedder']} passage vectors" if report.index["embedder"] else "no passage vectors (install medkb[embed])"
-    out.print(f"{report.lang}: retrieval index current in {report.timings['index_s']:.1f}s: BM25, {vectors}", highlight=False)
+    out.print(f"{report.lang}: retrieval index current in {report.timings['index_s']:.1f}s: BM25 ({report.index['engine']}), {vectors}", highlight=False)
 
 
 @app.command()
