@@ -317,7 +317,7 @@ class Stopwatch:
         self.totals: dict[str, float] = {}
         self.targets = [
             ("embed query", retrieve.searcher, "encode_query"),
-            ("bm25 scores", kb.index.sparse, "scores"),
+            ("bm25 scores and top-k", kb.index.sparse, "top"),
             ("concepts of the query", kb.expander, "concepts"),
             ("top-k", retrieve.searcher, "top_k"),
             ("hits", kb, "_hits"),
