@@ -181,19 +181,22 @@ class PeakMemory:
         while not self.done.wait(self.every):
             try:
                 tree = [self.process, *self.process.children(recursive=True)]
-                total = 0
-                for process in tree:
-                    try:
-                        total += process.memory_info().rss
-                    except psutil.Error:
-                        pass
-            except psutil.Error:
+            except psutil.Error:  # the child has ended
                 return
-            self.mb = max(self.mb, total / 2**20)
+            self.mb = max(self.mb, sum(_resident(process) for process in tree) / 2**20)
 
     def stop(self) -> None:
         self.done.set()
         self.thread.join()
+
+
+def _resident(process) -> int:
+    import psutil
+
+    try:
+        return process.memory_info().rss
+    except psutil.Error:  # ended between listing and reading
+        return 0
 
 
 def corpus_for(size: int, seed: int, work: Path) -> Path:
