@@ -67,10 +67,10 @@ def _insert_scanned(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[S
             column = [None if value is None else json.dumps(value, ensure_ascii=False) for value in column]
         incoming[f"c{i}"] = values = np.empty(len(rows), dtype=object)  # one Python object per row, even for lists
         values[:] = column
-    values = ", ".join(f"c{i}::JSON::{t}" if t.endswith("[]") else f"c{i}" for i, t in enumerate(types))
+    selected = ", ".join(f"c{i}::JSON::{t}" if t.endswith("[]") else f"c{i}" for i, t in enumerate(types))
     con.register("incoming_rows", incoming)
     try:
-        con.execute(f"INSERT INTO {table} SELECT {values} FROM incoming_rows")
+        con.execute(f"INSERT INTO {table} SELECT {selected} FROM incoming_rows")
     finally:
         con.unregister("incoming_rows")
 

