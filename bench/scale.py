@@ -76,12 +76,12 @@ def index_child(spec: dict) -> dict:
 def search_child(spec: dict) -> dict:
     from retrieve.searcher import KnowledgeBase
 
-    texts = [q["text"] for q in json.loads(Path(spec["queries"]).read_text())]
+    texts, warmup = query_texts(spec["queries"]), query_texts(spec["warmup"])
     out: dict = {"engine": spec["engine"]}
     with KnowledgeBase(LANG, spec["home"], embedder=None) as base:  # BM25 only: auto would embed every passage first
         reference = raw_search(spec["engine"], base)
         for mode in ("bm25", "hybrid"):
-            for text in texts[: spec["warmup"]]:
+            for text in warmup:
                 base.search(text, mode=mode)
                 reference(text)
             out[mode] = [timed(base.search, text, k=10, mode=mode)[0] for text in texts]
@@ -133,9 +133,9 @@ def dense_child(spec: dict) -> dict:
     del vectors
     approximate = DenseIndex.load(folder)
     exact = DenseIndex(approximate.vectors)
-    texts = [q["text"] for q in json.loads(Path(spec["queries"]).read_text())]
-    query_vectors = get_embedder(embedder).encode_queries(texts)
-    for v in query_vectors[: spec["warmup"]]:
+    encoder = get_embedder(embedder)
+    query_vectors = encoder.encode_queries(query_texts(spec["queries"]))
+    for v in encoder.encode_queries(query_texts(spec["warmup"])):
         top_k(exact.scores(v), DEPTH), top_k(approximate.scores(v, depth=DEPTH), DEPTH)
     exact_runs = [timed(lambda v: top_k(exact.scores(v), DEPTH), v) for v in query_vectors]
     ann_runs = [timed(lambda v: top_k(approximate.scores(v, depth=DEPTH), DEPTH), v) for v in query_vectors]
@@ -146,6 +146,10 @@ def dense_child(spec: dict) -> dict:
         "recall_at_10": float(np.mean([recall(a[:10], e[:10]) for (_, a), (_, e) in zip(ann_runs, exact_runs)])),
         "recall_at_100": float(np.mean([recall(a, e) for (_, a), (_, e) in zip(ann_runs, exact_runs)])),
     }
+
+
+def query_texts(path: str) -> list[str]:
+    return [q["text"] for q in json.loads(Path(path).read_text())]
 
 
 CHILDREN = {"build": build_child, "index": index_child, "search": search_child, "dense": dense_child}
@@ -210,7 +214,8 @@ def corpus_for(size: int, seed: int, work: Path) -> Path:
     return folder
 
 
-def measure(size: int, args, query_file: Path) -> dict:
+def measure(size: int, args, query_files: list[Path]) -> dict:
+    """`query_files`: the timed queries, then the warm-up queries."""
     folder = corpus_for(size, args.seed, args.work)
     homes = {name: args.work / f"home-n{size}-{name}" for name in ("1", "n", "dask", "lucene")}
     result: dict = {"size": size, "workers": args.workers, "load_before": os.getloadavg()[0], "builds": {}}
@@ -233,11 +238,11 @@ def measure(size: int, args, query_file: Path) -> dict:
         log(f"{size}: {engine} index")
         result["index"][engine] = run_child("index", {"home": str(home), "engine": engine})
         log(f"{size}: {engine} search")
-        result["search"][engine] = run_child("search", {"home": str(home), "engine": engine, "queries": str(query_file), "warmup": args.warmup})
+        result["search"][engine] = run_child("search", {"home": str(home), "engine": engine, "queries": str(query_files[0]), "warmup": str(query_files[1])})
     if args.embedder:
         log(f"{size}: dense, exact and approximate")
-        spec = {"seed": args.seed, "embedder": args.embedder, "topics": str(folder / "topics.npy"), "queries": str(query_file),
-                "warmup": args.warmup, "folder": str(args.work / f"dense-n{size}")}
+        spec = {"seed": args.seed, "embedder": args.embedder, "topics": str(folder / "topics.npy"), "queries": str(query_files[0]),
+                "warmup": str(query_files[1]), "folder": str(args.work / f"dense-n{size}")}
         result["dense"] = run_child("dense", spec)
     if not args.keep:
         for home in homes.values():
@@ -276,9 +281,17 @@ def report(results: list[dict], args) -> list[str]:
                          f"{e['median'] / a['median']:.1f}x | {d['recall_at_10']:.3f} | {d['recall_at_100']:.3f} | {d['ann_build_s']:.0f} | {d['peak_mb']:.0f} |")
     lines += ["", f"Machine: {os.cpu_count()} cores; load average before each size: "
               + ", ".join(f"{r['size']:,}: {r['load_before']:.1f}" for r in results) + f", after: {os.getloadavg()[0]:.1f}. "
-              f"{args.queries} queries (seed {args.seed}), {args.warmup} warm-up queries per mode. Stores of the three builds hold the "
+              f"{args.queries} queries (seed {args.seed}), {args.warmup} other queries to warm up each mode. Stores of the three builds hold the "
               "same row counts: " + ", ".join(f"{r['size']:,}: {'yes' if r['same_counts'] else 'NO'}" for r in results) + "."]
     return lines
+
+
+def query_file(work: Path, corpus_seed: int, n: int, seed: int) -> Path:
+    """`n` queries over the vocabulary of the corpus of `corpus_seed`, drawn with `seed`, cached under `work`."""
+    name = f"queries-s{corpus_seed}-n{n}.json" if seed == corpus_seed else f"queries-s{corpus_seed}-q{seed}-n{n}.json"
+    if not (work / name).exists():
+        (work / name).write_text(json.dumps(queries(vocabulary(corpus_seed), n, seed)))
+    return work / name
 
 
 def main() -> None:
@@ -291,7 +304,8 @@ def main() -> None:
     parser.add_argument("--embedder", default=passage_embedder(LANG), help="the embedder whose vectors the dense step imitates and whose "
                         "query vectors it searches with (default: the project's default for English, if installed; '' to skip)")
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=500, help="queries, other than the timed ones, run before timing each "
+                        "mode (the JVM's compiler needs hundreds before Lucene's times settle)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-dask", action="store_true", help="leave the Dask build out")
     parser.add_argument("--keep", action="store_true", help="keep the built homes under --work")
@@ -304,12 +318,10 @@ def main() -> None:
         print(json.dumps(CHILDREN[kind](json.loads(spec))))
         return
     args.work.mkdir(parents=True, exist_ok=True)
-    query_file = args.work / f"queries-s{args.seed}-n{args.queries}.json"
-    if not query_file.exists():
-        query_file.write_text(json.dumps(queries(vocabulary(args.seed), args.queries, args.seed)))
+    query_files = [query_file(args.work, args.seed, args.queries, args.seed), query_file(args.work, args.seed, args.warmup, args.seed + 1)]
     results = []
     for size in args.sizes:
-        results.append(measure(size, args, query_file))
+        results.append(measure(size, args, query_files))
         if args.json:  # after each size: a million passages take hours
             args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "results": results}, indent=1))
     print("\n".join(report(results, args)))
