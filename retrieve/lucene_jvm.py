@@ -36,11 +36,10 @@ PLACEHOLDER_KEY = "unused-by-medkb"
 
 @functools.cache
 def lucene() -> ModuleType:
-    """`pyserini.search.lucene` (LuceneSearcher, querybuilder), with the JVM started for it."""
+    """`pyserini.search.lucene` (LuceneSearcher), with the JVM started for it."""
     start_jvm()
     with _environment("OPENAI_API_KEY", os.environ.get("OPENAI_API_KEY") or PLACEHOLDER_KEY):
         import pyserini.search.lucene as module
-        import pyserini.search.lucene.querybuilder  # noqa: F401  (module.querybuilder)
     return module
 
 
