@@ -17,6 +17,8 @@ from ingest.terms import Terminology
 from kb import store
 from kb.records import Concept
 
+MATCH_BATCH = 20_000  # passages matched, and their mentions inserted, at a time
+
 MIN_FREQUENCY, MIN_DOCUMENTS = 3, 2
 
 
@@ -100,11 +102,17 @@ def _find_discovered_mentions(con, lang: str, labels: list[tuple[str, str]]) -> 
     if not labels:
         return
     matcher = TermMatcher(lang, labels)
-    rows = []
-    passages = con.execute("SELECT passage_id, doc_id, text, token_starts, token_ends FROM passages")
-    while batch := passages.fetchmany(5000):
-        for passage_id, doc_id, text, starts, ends in batch:
+    # Passages are read, and their mentions inserted, a batch at a time, in passage id order: a million
+    # passages' mentions held as Python tuples would take gigabytes, and an insert would end an open scan.
+    last_id = ""
+    while passages := con.execute(
+        "SELECT passage_id, doc_id, text, token_starts, token_ends FROM passages WHERE passage_id > ? ORDER BY passage_id LIMIT ?",
+        [last_id, MATCH_BATCH],
+    ).fetchall():
+        last_id = passages[-1][0]
+        rows = []
+        for passage_id, doc_id, text, starts, ends in passages:
             tokens = [Token(s, e, "", True) for s, e in zip(starts, ends)]
             for match in matcher.find(text, tokens):
                 rows += [(cid, passage_id, doc_id, match.start, match.end, text[match.start : match.end], "discovered") for cid in match.concept_ids]
-    store.insert(con, "mentions", rows)
+        store.insert(con, "mentions", rows)
