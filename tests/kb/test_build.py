@@ -169,3 +169,28 @@ def test_terminology_files_are_recorded_with_their_hashes(home):
 
 def store_sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_committing_on_the_way_and_matching_in_batches_give_the_same_store(thai_corpus, tmp_path, monkeypatch):
+    """A commit after every file and discovered terms matched 7 passages at a time, against one
+    transaction and one batch: the same rows, also after a rebuild that changes and removes files."""
+    from build_equality import assert_same_store
+
+    import kb.corpus_terms
+
+    def build_both():
+        kb.build("th", corpus=[thai_corpus], home=tmp_path / "once", embedder=None)
+        with monkeypatch.context() as patch:
+            patch.setattr(kb.builder, "COMMIT_BYTES", 1)
+            patch.setattr(kb.corpus_terms, "MATCH_BATCH", 7)
+            kb.build("th", corpus=[thai_corpus], home=tmp_path / "often", embedder=None)
+
+    build_both()
+    assert_same_store("th", tmp_path / "once", tmp_path / "often")
+    with store.open_existing("th", tmp_path / "often") as con:
+        assert con.execute("SELECT count(*) FROM mentions WHERE method = 'discovered'").fetchone()[0] > 7
+    files = sorted(thai_corpus.glob("*.md"))
+    files[0].write_text(files[0].read_text(encoding="utf-8") + "\n## เพิ่มเติม\nผู้ป่วยโรคเบาหวานควรออกกำลังกาย\n", encoding="utf-8")
+    files[1].unlink()
+    build_both()
+    assert_same_store("th", tmp_path / "once", tmp_path / "often")
