@@ -6,10 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from build_equality import assert_same_store
 
 import corpora
 import kb
 import kb.builder
+import kb.corpus_terms
 from kb import store
 from kb.errors import InputError, UsageError
 
@@ -174,9 +176,6 @@ def store_sha(path: Path) -> str:
 def test_committing_on_the_way_and_matching_in_batches_give_the_same_store(thai_corpus, tmp_path, monkeypatch):
     """A commit after every file and discovered terms matched 7 passages at a time, against one
     transaction and one batch: the same rows, also after a rebuild that changes and removes files."""
-    from build_equality import assert_same_store
-
-    import kb.corpus_terms
 
     def build_both():
         kb.build("th", corpus=[thai_corpus], home=tmp_path / "once", embedder=None)
