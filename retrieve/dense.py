@@ -27,6 +27,7 @@ ANN_MIN_PASSAGES = 50_000  # exact search of 50k vectors takes about as long as 
 NPROBE = 256
 CANDIDATES = 4  # the approximate index proposes this many times the depth asked for
 TRAIN_SAMPLE = 100_000
+TRAIN_PER_CLUSTER = 39  # faiss warns of poor clusters below 39 training points each
 
 
 class DenseIndex:
@@ -69,9 +70,10 @@ def build_ann(vectors: np.ndarray):
     """An IVF index with about 4 sqrt(n) clusters, trained on a sample, holding every vector."""
     faiss = _faiss()
     n, dim = vectors.shape
-    clusters = max(1, min(int(4 * math.sqrt(n)), n // 39))  # faiss wants 39 training points per cluster
+    clusters = max(1, min(int(4 * math.sqrt(n)), n // TRAIN_PER_CLUSTER))
     index = faiss.index_factory(dim, f"IVF{clusters},SQ8", faiss.METRIC_INNER_PRODUCT)
-    sample = np.random.default_rng(0).choice(n, size=min(n, TRAIN_SAMPLE), replace=False)
+    sample_size = min(n, max(TRAIN_SAMPLE, TRAIN_PER_CLUSTER * clusters))
+    sample = np.random.default_rng(0).choice(n, size=sample_size, replace=False)
     index.train(np.ascontiguousarray(vectors[np.sort(sample)]))
     for start in range(0, n, TRAIN_SAMPLE):
         index.add(np.ascontiguousarray(vectors[start : start + TRAIN_SAMPLE]))

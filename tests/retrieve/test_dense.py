@@ -72,3 +72,15 @@ def test_without_faiss_a_large_store_is_searched_exactly(tmp_path, monkeypatch):
     assert not (tmp_path / ANN_FILE).exists()
     index = DenseIndex.load(tmp_path)
     assert index.ann is None and np.allclose(index.scores(vectors[0]), vectors @ vectors[0], atol=1e-6)
+
+
+def test_the_approximate_index_trains_on_enough_points_for_its_clusters(tmp_path, monkeypatch, capfd):
+    """A sample smaller than faiss's 39 points per cluster trains poor clusters (faiss warns on stderr)."""
+    pytest.importorskip("faiss", reason="the ann extra (faiss-cpu) is not installed")
+    import retrieve.dense
+
+    monkeypatch.setattr(retrieve.dense, "TRAIN_SAMPLE", 1_000)
+    vectors = clustered(20_000, dim=16)
+    index = retrieve.dense.build_ann(vectors)
+    assert index.ntotal == 20_000 and index.nlist > 1_000 // retrieve.dense.TRAIN_PER_CLUSTER
+    assert "training points" not in capfd.readouterr().err
