@@ -1,6 +1,6 @@
 """Build and search at scale: ingest with 1 and N workers and on Dask, bm25s against Lucene, ANN against exact.
 
-    python bench/scale.py [--sizes 100000 1000000] [--workers 2] [--queries 300] [--work DIR] [--json PATH]
+    python bench/scale.py [--sizes 100000 1000000] [--workers 2] [--steps builds engines dense] [--work DIR] [--json PATH]
 
 For each size, a synthetic English corpus (bench/synthetic.py: JSONL files of 500 documents of
 10 one-passage sections, seed lexicon labels put in) is written once under `--work`, then:
@@ -43,6 +43,7 @@ from synthetic import LANG, log, passage_vectors, queries, recall, stats, timed,
 GENERATOR = 1  # bump when the corpus changes: cached corpora are keyed by it
 SIZES = (100_000, 1_000_000)
 ENGINES = ("bm25s", "lucene")
+STEPS = ("builds", "engines", "dense")
 DEPTH = 100  # passages a ranker hands to fusion
 
 
@@ -218,28 +219,12 @@ def measure(size: int, args, query_files: list[Path]) -> dict:
     """`query_files`: the timed queries, then the warm-up queries."""
     folder = corpus_for(size, args.seed, args.work)
     homes = {name: args.work / f"home-n{size}-{name}" for name in ("1", "n", "dask", "lucene")}
-    result: dict = {"size": size, "workers": args.workers, "load_before": os.getloadavg()[0], "builds": {}}
-    for name, workers, dask in (("1", 1, False), ("n", args.workers, False), ("dask", args.workers, True)):
-        if name == "dask" and args.no_dask:
-            continue
-        log(f"{size}: build, {workers} worker(s){' on Dask (local)' if dask else ''}")
-        spec = {"home": str(homes[name]), "corpus": str(folder / "files"), "workers": workers, "dask": dask}
-        result["builds"][name] = run_child("build", spec)
-        if name != "1":  # a million passages' store takes gigabytes: keep one
-            shutil.rmtree(homes[name], ignore_errors=True)
-    counts = {name: b["counts"] for name, b in result["builds"].items()}
-    result["same_counts"] = all(c == counts["1"] for c in counts.values())
-    shutil.rmtree(homes["lucene"], ignore_errors=True)
-    homes["lucene"].mkdir(parents=True)
-    os.link(homes["1"] / f"{LANG}.duckdb", homes["lucene"] / f"{LANG}.duckdb")  # indexing and search only read the store
-    result["index"], result["search"] = {}, {}
-    for engine in args.engines:
-        home = homes["1"] if engine == "bm25s" else homes["lucene"]
-        log(f"{size}: {engine} index")
-        result["index"][engine] = run_child("index", {"home": str(home), "engine": engine})
-        log(f"{size}: {engine} search")
-        result["search"][engine] = run_child("search", {"home": str(home), "engine": engine, "queries": str(query_files[0]), "warmup": str(query_files[1])})
-    if args.embedder:
+    result: dict = {"size": size, "workers": args.workers, "load_before": os.getloadavg()[0], "builds": {}, "search": {}}
+    if "builds" in args.steps:
+        measure_builds(size, args, folder, homes, result)
+    if "engines" in args.steps:
+        measure_engines(size, args, homes, query_files, result)
+    if "dense" in args.steps and args.embedder:
         log(f"{size}: dense, exact and approximate")
         spec = {"seed": args.seed, "embedder": args.embedder, "topics": str(folder / "topics.npy"), "queries": str(query_files[0]),
                 "warmup": str(query_files[1]), "folder": str(args.work / f"dense-n{size}")}
@@ -250,18 +235,61 @@ def measure(size: int, args, query_files: list[Path]) -> dict:
     return result
 
 
+def measure_builds(size: int, args, folder: Path, homes: dict, result: dict) -> None:
+    """Build the corpus with one worker, `--workers` processes and on Dask; keep the one-worker store."""
+    for name, workers, dask in (("1", 1, False), ("n", args.workers, False), ("dask", args.workers, True)):
+        if name == "dask" and args.no_dask:
+            continue
+        log(f"{size}: build, {workers} worker(s){' on Dask (local)' if dask else ''}")
+        spec = {"home": str(homes[name]), "corpus": str(folder / "files"), "workers": workers, "dask": dask}
+        result["builds"][name] = run_child("build", spec)
+        if name != "1":  # a million passages' store takes gigabytes: keep one
+            shutil.rmtree(homes[name], ignore_errors=True)
+    counts = {name: b["counts"] for name, b in result["builds"].items()}
+    result["same_counts"] = all(c == counts["1"] for c in counts.values())
+
+
+def measure_engines(size: int, args, homes: dict, query_files: list[Path], result: dict) -> None:
+    """Index and search the one-worker build's store with each engine."""
+    shutil.rmtree(homes["lucene"], ignore_errors=True)
+    homes["lucene"].mkdir(parents=True)
+    os.link(homes["1"] / f"{LANG}.duckdb", homes["lucene"] / f"{LANG}.duckdb")  # indexing and search only read the store
+    result["index"] = {}
+    for engine in args.engines:
+        home = homes["1"] if engine == "bm25s" else homes["lucene"]
+        log(f"{size}: {engine} index")
+        result["index"][engine] = run_child("index", {"home": str(home), "engine": engine})
+        log(f"{size}: {engine} search")
+        result["search"][engine] = run_child("search", {"home": str(home), "engine": engine, "queries": str(query_files[0]), "warmup": str(query_files[1])})
+
+
 def report(results: list[dict], args) -> list[str]:
-    lines = ["### Build (ingest: read, segment, match; the store written; the bm25s index)", "",
-             "| passages | how | ingest s | build s | passages/s | vs 1 worker | peak memory MB |", "|---:|---|---:|---:|---:|---:|---:|"]
+    """Markdown tables of the steps measured, and the conditions of the run."""
+    built = [r for r in results if r["builds"]]
+    footer = (f"Machine: {os.cpu_count()} cores; load average before each size: "
+              + ", ".join(f"{r['size']:,}: {r['load_before']:.1f}" for r in results) + f", after: {os.getloadavg()[0]:.1f}. "
+              f"{args.queries} queries (seed {args.seed}), {args.warmup} other queries to warm up each mode.")
+    if built:
+        footer += " Stores of the three builds hold the same row counts: " + ", ".join(
+            f"{r['size']:,}: {'yes' if r['same_counts'] else 'NO'}" for r in built) + "."
+    return build_table(built) + search_table(results) + dense_table(results, args.embedder) + [footer]
+
+
+def build_table(results: list[dict]) -> list[str]:
+    lines = []
     for r in results:
         one = r["builds"]["1"]["seconds"]
         for name, b in r["builds"].items():
             how = {"1": "1 worker", "n": f"{r['workers']} workers", "dask": f"Dask, local, {r['workers']} workers"}[name]
             lines.append(f"| {r['size']:,} | {how} | {b['timings'].get('ingest_s', 0):.0f} | {b['seconds']:.0f} | "
                          f"{r['size'] / b['seconds']:.0f} | {one / b['seconds']:.2f}x | {b['peak_mb']:.0f} |")
-    lines += ["", "### Index and search (bm25 mode, k=10; hybrid adds the query's concepts)", "",
-              "| passages | engine | index s | index MB | index peak MB | bm25 median (p95) ms | hybrid median (p95) ms | "
-              "engine's own search median ms | medkb / own | search peak MB |", "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    return ["### Build (ingest: read, segment, match; the store written; the bm25s index)", "",
+            "| passages | how | ingest s | build s | passages/s | vs 1 worker | peak memory MB |",
+            "|---:|---|---:|---:|---:|---:|---:|", *lines, ""] if lines else []
+
+
+def search_table(results: list[dict]) -> list[str]:
+    lines = []
     for r in results:
         for engine, s in r["search"].items():
             i, bm25, hybrid = r["index"][engine], stats(s["bm25"]), stats(s["hybrid"])
@@ -269,21 +297,23 @@ def report(results: list[dict], args) -> list[str]:
             lines.append(f"| {r['size']:,} | {engine} | {i['seconds']:.0f} | {i['index_mb']:.0f} | {i['peak_mb']:.0f} | "
                          f"{bm25['median']:.2f} ({bm25['p95']:.2f}) | {hybrid['median']:.2f} ({hybrid['p95']:.2f}) | "
                          f"{own:.2f} | {paired / own:.2f}x | {s['peak_mb']:.0f} |")
-    dense = [r for r in results if "dense" in r]
-    if dense:
-        lines += ["", f"### Dense: approximate (faiss IVF,SQ8, re-scored) against exact, {args.embedder} query vectors, top 100", "",
-                  "| passages | exact median (p95) ms | ANN median (p95) ms | speed-up | recall@10 | recall@100 | ANN build s | peak MB |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for r in dense:
-            d = r["dense"]
-            e, a = stats(d["exact"]), stats(d["ann"])
-            lines.append(f"| {r['size']:,} | {e['median']:.2f} ({e['p95']:.2f}) | {a['median']:.2f} ({a['p95']:.2f}) | "
-                         f"{e['median'] / a['median']:.1f}x | {d['recall_at_10']:.3f} | {d['recall_at_100']:.3f} | {d['ann_build_s']:.0f} | {d['peak_mb']:.0f} |")
-    lines += ["", f"Machine: {os.cpu_count()} cores; load average before each size: "
-              + ", ".join(f"{r['size']:,}: {r['load_before']:.1f}" for r in results) + f", after: {os.getloadavg()[0]:.1f}. "
-              f"{args.queries} queries (seed {args.seed}), {args.warmup} other queries to warm up each mode. Stores of the three builds hold the "
-              "same row counts: " + ", ".join(f"{r['size']:,}: {'yes' if r['same_counts'] else 'NO'}" for r in results) + "."]
-    return lines
+    return ["### Index and search (bm25 mode, k=10; hybrid adds the query's concepts)", "",
+            "| passages | engine | index s | index MB | index peak MB | bm25 median (p95) ms | hybrid median (p95) ms | "
+            "engine's own search median ms | medkb / own | search peak MB |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|", *lines, ""] if lines else []
+
+
+def dense_table(results: list[dict], embedder: str) -> list[str]:
+    lines = []
+    for r in (r for r in results if "dense" in r):
+        d = r["dense"]
+        e, a = stats(d["exact"]), stats(d["ann"])
+        lines.append(f"| {r['size']:,} | {e['median']:.2f} ({e['p95']:.2f}) | {a['median']:.2f} ({a['p95']:.2f}) | "
+                     f"{e['median'] / a['median']:.1f}x | {d['recall_at_10']:.3f} | {d['recall_at_100']:.3f} | "
+                     f"{d['ann_build_s']:.0f} | {d['peak_mb']:.0f} |")
+    return [f"### Dense: approximate (faiss IVF,SQ8, re-scored) against exact, {embedder} query vectors, top 100", "",
+            "| passages | exact median (p95) ms | ANN median (p95) ms | speed-up | recall@10 | recall@100 | ANN build s | peak MB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|", *lines, ""] if lines else []
 
 
 def query_file(work: Path, corpus_seed: int, n: int, seed: int) -> Path:
@@ -301,6 +331,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=ENGINES)
+    parser.add_argument("--steps", nargs="+", default=list(STEPS), choices=STEPS, help="what to measure (engines index the one-worker build's store)")
     parser.add_argument("--embedder", default=passage_embedder(LANG), help="the embedder whose vectors the dense step imitates and whose "
                         "query vectors it searches with (default: the project's default for English, if installed; '' to skip)")
     parser.add_argument("--queries", type=int, default=300)
@@ -313,6 +344,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write every measurement here")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if "engines" in args.steps and "builds" not in args.steps:
+        parser.error("the engines step indexes the store that the builds step makes: give both")
     if args.child:
         kind, spec = args.child
         print(json.dumps(CHILDREN[kind](json.loads(spec))))
