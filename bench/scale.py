@@ -20,6 +20,9 @@ For each size, a synthetic English corpus (bench/synthetic.py: JSONL files of 50
   approximate index medkb builds (retrieve.dense), against exact search of the same vectors:
   recall@10 and latency for the embedder's real query vectors.
 
+`--steps` picks among `builds`, `engines` (index and search; they need the builds' store) and
+`dense`, so that `--steps dense` measures the approximate index alone.
+
 Each step runs in a child process; its peak memory is the largest total resident size of the
 child and every process it started (pool workers, the Dask cluster, the JVM), sampled every
 0.2 s by the parent.
