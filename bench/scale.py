@@ -222,7 +222,7 @@ def measure(size: int, args, query_files: list[Path]) -> dict:
     """`query_files`: the timed queries, then the warm-up queries."""
     folder = corpus_for(size, args.seed, args.work)
     homes = {name: args.work / f"home-n{size}-{name}" for name in ("1", "n", "dask", "lucene")}
-    result: dict = {"size": size, "workers": args.workers, "load_before": os.getloadavg()[0], "builds": {}, "search": {}}
+    result: dict = {"size": size, "workers": args.workers, "load_before": os.getloadavg()[0], "builds": {}, "index": {}, "search": {}}
     if "builds" in args.steps:
         measure_builds(size, args, folder, homes, result)
     if "engines" in args.steps:
@@ -257,7 +257,6 @@ def measure_engines(size: int, args, homes: dict, query_files: list[Path], resul
     shutil.rmtree(homes["lucene"], ignore_errors=True)
     homes["lucene"].mkdir(parents=True)
     os.link(homes["1"] / f"{LANG}.duckdb", homes["lucene"] / f"{LANG}.duckdb")  # indexing and search only read the store
-    result["index"] = {}
     for engine in args.engines:
         home = homes["1"] if engine == "bm25s" else homes["lucene"]
         log(f"{size}: {engine} index")
