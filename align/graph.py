@@ -20,12 +20,12 @@ from pathlib import Path
 
 import networkx as nx
 
-from align.relations import SHORT_FORM_PREFIX
-from ingest.segment.normalize import normalize
-from kb import store
-from kb.errors import UsageError
-from kb.languages import LANGUAGES, get_language
-from kb.schema import node_id, split_node
+from medkb.align.relations import SHORT_FORM_PREFIX
+from medkb.ingest.segment.normalize import normalize
+from medkb.store import database
+from medkb.store.errors import UsageError
+from medkb.store.languages import LANGUAGES, get_language
+from medkb.store.schema import node_id, split_node
 
 PIVOT = "en"  # same_as edges link local concepts to English ones
 # The relation an edge shows from its target's side.
@@ -69,13 +69,13 @@ class ConceptGraph:
         terms: dict[str, list[_LabelEntry]] = defaultdict(list)
         stores = []
         for lang in store_langs(home, langs):
-            with store.open_existing(lang, home) as con:
+            with database.open_existing(lang, home) as con:
                 if not _has_edges(con):
                     continue
                 names[lang] = _read_store(con, lang, graph, terms)
             stores.append(lang)
         if not stores:
-            raise UsageError(f"no concept graph in {store.default_home() if home is None else home}: run `kb build` and `kb align` first")
+            raise UsageError(f"no concept graph in {database.default_home() if home is None else home}: run `kb build` and `kb align` first")
         for node, data in graph.nodes(data=True):
             data["label"] = _label(node, names)
         return cls(graph, dict(terms), stores)
@@ -209,8 +209,8 @@ class ConceptGraph:
         """A copy GraphML can hold: it has no list or mapping values, so those become JSON text."""
         flat = self.graph.copy()
         for *_, data in flat.edges(keys=True, data=True):
-            data["methods"] = store.to_json(data["methods"])
-            data["evidence"] = store.to_json(data["evidence"])
+            data["methods"] = database.to_json(data["methods"])
+            data["evidence"] = database.to_json(data["evidence"])
         return flat
 
 
@@ -223,7 +223,7 @@ def store_langs(home, langs: Iterable[str] | None) -> list[str]:
     """The languages asked for, else every language with a store in `home`."""
     if langs is not None:
         return [get_language(lang).code for lang in langs]
-    return [lang for lang in LANGUAGES if store.store_path(lang, home).exists()]
+    return [lang for lang in LANGUAGES if database.store_path(lang, home).exists()]
 
 
 def _has_edges(con) -> bool:

@@ -10,18 +10,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from align.pairs import Pair, read_pairs
-from kb import store
-from kb.errors import InputError
-from kb.inputs import sha256_of
+from medkb.align.pairs import Pair, read_pairs
+from medkb.store import database
+from medkb.store.errors import InputError
+from medkb.kb.build.inputs import sha256_of
 
 
 def store_pairs(lang: str, home=None, exclude_sha256: frozenset[str] = frozenset()) -> list[Pair]:
     """(local label, English label) of every store concept that has both, but not from excluded files."""
-    path = store.store_path(lang, home)
+    path = database.store_path(lang, home)
     if not path.exists():
         return []
-    with store.connect(path, read_only=True) as con:
+    with database.connect(path, read_only=True) as con:
         excluded = [name for name, sha in con.execute("SELECT name, sha256 FROM terminologies").fetchall() if sha in exclude_sha256]
         rows = con.execute(
             """

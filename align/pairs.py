@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.terms.textfile import read_text
-from ingest.terms.tsv import split_tsv
-from kb.errors import InputError
+from medkb.ingest.terms.textfile import read_text
+from medkb.ingest.terms.tsv import split_tsv
+from medkb.store.errors import InputError
 
 LOCAL_COLUMNS = ("local_label", "local_term")
 ENGLISH_COLUMNS = ("en_label", "en_term")

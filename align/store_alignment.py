@@ -19,14 +19,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from align.aligner import Aligner
-from ingest.embedders import DEFAULT_EMBEDDERS
-from align.knowledge import file_pairs, store_pairs
-from align.relations import intra_language_edges
-from kb import store
-from kb.languages import get_language
-from kb.lock import build_lock
-from kb.schema import node_id
+from medkb.align.aligner import Aligner
+from medkb.store.embedders import DEFAULT_EMBEDDERS
+from medkb.align.knowledge import file_pairs, store_pairs
+from medkb.align.relations import intra_language_edges
+from medkb.store import database
+from medkb.store.languages import get_language
+from medkb.store.lock import build_lock
+from medkb.store.schema import node_id
 
 PIVOT = "en"
 # Lead of the best English candidate over the second (fused score, after competition).
@@ -60,7 +60,7 @@ def align(
     """
     lang = get_language(lang).code
     started, clock = datetime.now(timezone.utc), time.perf_counter()
-    path = store.store_path(lang, home)
+    path = database.store_path(lang, home)
     local = _read_concepts(lang, home)
     edges, proposals, unaligned = [], [], []
     if lang != PIVOT:
@@ -71,8 +71,8 @@ def align(
         known = store_pairs(lang, home) + file_pairs([Path(k) for k in knowledge or []])
         proposals, unaligned = _propose(lang, rest, english, known, tuple(embedders or DEFAULT_EMBEDDERS), margin, home)
     report = AlignReport(lang, str(path), unaligned=unaligned)
-    with build_lock(path), store.connect(path) as con:
-        store.create_tables(con)
+    with build_lock(path), database.connect(path) as con:
+        database.create_tables(con)
         within = intra_language_edges(con, lang)
         if proposals:
             context = _context_scores(within, edges, home)
@@ -86,7 +86,7 @@ def align(
 
 def _read_concepts(lang: str, home) -> dict[str, dict]:
     """Concepts of a store: their labels in `lang`, English labels and codes."""
-    with store.open_existing(lang, home) as con:
+    with database.open_existing(lang, home) as con:
         concepts = {cid: {"codes": json.loads(codes or "{}"), "labels": [], "english": []} for cid, codes in con.execute("SELECT concept_id, codes FROM concepts").fetchall()}
         rows = con.execute("SELECT concept_id, lang, text, kind FROM labels ORDER BY concept_id, kind, text").fetchall()
     for cid, label_lang, text, kind in rows:
@@ -103,7 +103,7 @@ def _read_concepts(lang: str, home) -> dict[str, dict]:
 def _english_concepts(lang: str, home) -> dict[str, dict]:
     """English concepts: those of the `en` store, and English-labelled concepts of the local store."""
     english: dict[str, dict] = {}
-    if store.store_path(PIVOT, home).exists():
+    if database.store_path(PIVOT, home).exists():
         english = {cid: {"codes": c["codes"], "labels": c["labels"]} for cid, c in _read_concepts(PIVOT, home).items() if c["labels"]}
     for cid, concept in _read_concepts(lang, home).items():
         if concept["english"] and cid not in english:
@@ -113,7 +113,7 @@ def _english_concepts(lang: str, home) -> dict[str, dict]:
 
 def _shared_id_edges(lang, local, english) -> list[tuple]:
     return [
-        (node_id(lang, cid), node_id(PIVOT, cid), "same_as", 1.0, ["shared_id"], store.to_json({"shared_id": cid}))
+        (node_id(lang, cid), node_id(PIVOT, cid), "same_as", 1.0, ["shared_id"], database.to_json({"shared_id": cid}))
         for cid in sorted(local) if cid in english
     ]
 
@@ -130,7 +130,7 @@ def _shared_code_edges(lang, local, english) -> list[tuple]:
         for system, code in _codes(local[cid]["codes"]):
             for target in sorted(by_code.get((system, code), ())):
                 evidence = {"shared_code": {"system": system, "code": code}}
-                edges.append((node_id(lang, cid), node_id(PIVOT, target), "same_as", 0.9, ["shared_code"], store.to_json(evidence)))
+                edges.append((node_id(lang, cid), node_id(PIVOT, target), "same_as", 0.9, ["shared_code"], database.to_json(evidence)))
     return edges
 
 
@@ -149,7 +149,7 @@ def _propose(lang, concepts, english, known, embedders, margin, home) -> tuple[l
         for label in concept["labels"]:
             owners[label].append(cid)
     candidates = list(owners)
-    aligner = Aligner(lang, known, embedders, cache_dir=store.store_path(lang, home).parent / "cache")
+    aligner = Aligner(lang, known, embedders, cache_dir=database.store_path(lang, home).parent / "cache")
     terms = [c["labels"][0] for c in concepts.values()]
     ranked = aligner.rank(terms, aligner.prepare(candidates), top=2)
     proposals, unaligned = [], []
@@ -168,10 +168,10 @@ def _propose(lang, concepts, english, known, embedders, margin, home) -> tuple[l
 
 def _context_scores(within, anchors, home) -> dict[tuple[str, str], float]:
     """Share of a concept's aligned co-occurring neighbours whose English partners co-occur with the target."""
-    english_store = store.store_path(PIVOT, home)
+    english_store = database.store_path(PIVOT, home)
     if not english_store.exists():
         return {}
-    with store.connect(english_store, read_only=True) as con:
+    with database.connect(english_store, read_only=True) as con:
         english_related = _neighbours(intra_language_edges(con, PIVOT))
     partner = {source: target for source, target, *_ in anchors}
     local_related = _neighbours(within)
@@ -198,19 +198,19 @@ def _with_context(edge: tuple, context: dict) -> tuple:
     if share:
         evidence = evidence | {"context": round(share, 4)}
         methods = [*methods, "context"]
-    return (source, target, relation, score, methods, store.to_json(evidence))
+    return (source, target, relation, score, methods, database.to_json(evidence))
 
 
 def _write(con, lang: str, edges: list[tuple], started, settings: dict) -> None:
     """Replace the store's edges in one transaction: a failed run leaves the old graph."""
-    build = store.latest_build(con)
+    build = database.latest_build(con)
     con.execute("BEGIN")
     con.execute("DELETE FROM edges")
-    store.insert(con, "edges", edges)
+    database.insert(con, "edges", edges)
     run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM align_runs").fetchone()[0]
     counts = dict(con.execute("SELECT relation, count(*) FROM edges GROUP BY relation").fetchall())
-    store.insert(con, "align_runs", [(
+    database.insert(con, "align_runs", [(
         run_id, started, datetime.now(timezone.utc), lang, build["build_id"] if build else None,
-        store.to_json(settings), store.to_json(counts),
+        database.to_json(settings), database.to_json(counts),
     )])
     con.execute("COMMIT")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from align.words import english_words, local_words
+from medkb.align.words import english_words, local_words
 
 NULL = ""  # the empty word: explains words that translate to nothing
 FLOOR = 1e-4  # probability of an unexplained word, so that one gap does not sink a label

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ingest.segment import tokenize
+from medkb.ingest.segment import tokenize
 
 # Function words carry no concept; English labels are full of them ("Abnormality of the bladder").
 ENGLISH_FUNCTION_WORDS = frozenset(["a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with", "without"])

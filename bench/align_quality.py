@@ -54,8 +54,8 @@ METRICS = ("acc@1", "acc@10", "mrr")
 
 CHILD = """
 import json, resource, sys, time
-from ingest.embedders import supports
-from align.evaluate import eval_align
+from medkb.store.embedders import supports
+from medkb.align.alignment_eval import eval_align
 lang, pairs, candidates, home = sys.argv[1:5]
 methods, folds = json.loads(sys.argv[5]), json.loads(sys.argv[6])
 for fold in folds:
@@ -78,11 +78,11 @@ def code_version() -> dict[str, str]:
 
 
 def ensure_stores(home: Path, langs: set[str]) -> None:
-    from kb import store
-    from kb.builder import build
+    from medkb.store import database
+    from medkb.kb.build.builder import build
 
     for lang in sorted(langs):
-        if not store.store_path(lang, home).exists():
+        if not database.store_path(lang, home).exists():
             print(f"<!-- building the {lang} store under {home} -->", file=sys.stderr, flush=True)
             build(lang, home=home)
 
@@ -113,7 +113,7 @@ def gain(results: dict, fold: int) -> float | None:
 
 
 def main() -> None:
-    from kb import store
+    from medkb.store import database
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -122,7 +122,7 @@ def main() -> None:
     parser.add_argument("--folds", nargs="+", type=int, default=[1, 2], choices=[1, 2])
     parser.add_argument("--json", type=Path, help="also write every eval_align result here")
     args = parser.parse_args()
-    home = (args.home or store.default_home()).resolve()
+    home = (args.home or database.default_home()).resolve()
     ensure_stores(home, {FILES[name][0] for name in args.files})
 
     version = code_version()

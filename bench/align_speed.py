@@ -43,12 +43,12 @@ CHILD = """
 import json, resource, statistics, sys, time
 from pathlib import Path
 import numpy as np
-from align import transliterate, words
-from align.aligner import Aligner
-from ingest.embedders import encode_cached, get_embedder
-from align.knowledge import file_pairs
-from align.pairs import read_candidates, read_pairs
-from ingest.segment import tokenize
+from medkb.align import transliterate, words
+from medkb.align.aligner import Aligner
+from medkb.store.embedders import encode_cached, get_embedder
+from medkb.align.knowledge import file_pairs
+from medkb.align.pairs import read_candidates, read_pairs
+from medkb.ingest.segment import tokenize
 
 lang, terms_file, n, candidates_file = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 knowledge_files, methods, repeats = json.loads(sys.argv[5]), json.loads(sys.argv[6]), int(sys.argv[7])

@@ -25,13 +25,13 @@ CORPORA = {
 
 CHILD = """
 import json, resource, sys, time
-import kb
+import medkb
 lang, corpus, home, terms, options = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), json.loads(sys.argv[5])
-t = time.perf_counter(); report = kb.build(lang, corpus=[corpus], terms=terms, home=home, embedder=None, **options); first = time.perf_counter() - t
-t = time.perf_counter(); again = kb.build(lang, corpus=[corpus], terms=terms, home=home, embedder=None, **options); second = time.perf_counter() - t
+t = time.perf_counter(); report = medkb.build(lang, corpus=[corpus], terms=terms, home=home, embedder=None, **options); first = time.perf_counter() - t
+t = time.perf_counter(); again = medkb.build(lang, corpus=[corpus], terms=terms, home=home, embedder=None, **options); second = time.perf_counter() - t
 assert again.status == "up to date", again.status
-from ingest.readers import ReadOptions, read_path
-from ingest.segment import tokenize
+from medkb.ingest.readers import ReadOptions, read_path
+from medkb.ingest.segment import tokenize
 from pathlib import Path
 t = time.perf_counter()
 for path in sorted(Path(corpus).rglob("*.jsonl")):

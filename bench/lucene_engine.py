@@ -17,10 +17,10 @@ import statistics
 import time
 from pathlib import Path
 
-from kb import store
-from retrieve.evaluate import eval_retrieve, read_queries
-from retrieve.index import ensure_index, index_dir
-from retrieve.searcher import KnowledgeBase
+from medkb.store import database
+from medkb.retrieve.retrieval_eval import eval_retrieve, read_queries
+from medkb.retrieve.index import ensure_index, index_dir
+from medkb.retrieve.searcher import KnowledgeBase
 
 WARMUP = 500
 TIMED = 300
@@ -29,9 +29,9 @@ TIMED = 300
 def lucene_copy(lang: str, home: Path) -> Path:
     """HOME-lucene: the same store, its index (vectors included) copied, then re-indexed with Lucene."""
     copy = home.with_name(home.name + "-lucene")
-    if not (copy / store.store_path(lang, copy).name).exists():
+    if not (copy / database.store_path(lang, copy).name).exists():
         copy.mkdir(exist_ok=True)
-        shutil.copyfile(store.store_path(lang, home), store.store_path(lang, copy))
+        shutil.copyfile(database.store_path(lang, home), database.store_path(lang, copy))
         shutil.copytree(index_dir(lang, home), index_dir(lang, copy))  # its vectors are reused
     started = time.perf_counter()
     ensure_index(lang, copy, engine="lucene")

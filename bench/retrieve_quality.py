@@ -39,10 +39,10 @@ METRICS = ("mrr", "recall@5")
 
 def prepare(data: Path, work: Path, embedders: list[str]) -> dict[str, Path]:
     """The query files, and each setting's ja store (aligned to English), with an index per embedder."""
-    from kb import store
-    from kb.builder import build
-    from align.store_alignment import align
-    from retrieve.index import build_index, index_dir
+    from medkb.store import database
+    from medkb.kb.build.builder import build
+    from medkb.align.store_alignment import align
+    from medkb.retrieve.index import build_index, index_dir
 
     queries = {}
     for lang, rows in nando_queries(data).items():
@@ -50,7 +50,7 @@ def prepare(data: Path, work: Path, embedders: list[str]) -> dict[str, Path]:
         queries[lang].write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     for setting, terms in SETTINGS.items():
         home = work / setting
-        if not store.store_path("ja", home).exists():
+        if not database.store_path("ja", home).exists():
             _log(f"building the {setting} stores")
             build("en", home=home, embedder=None)
             build("ja", corpus=[data / "corpora" / "ja_nando"], terms=[data / t for t in terms], home=home, embedder=None)
@@ -69,8 +69,8 @@ def prepare(data: Path, work: Path, embedders: list[str]) -> dict[str, Path]:
 
 
 def evaluate(work: Path, queries: dict[str, Path], embedders: list[str]) -> list[dict]:
-    from retrieve.evaluate import eval_retrieve
-    from retrieve.index import index_dir
+    from medkb.retrieve.retrieval_eval import eval_retrieve
+    from medkb.retrieve.index import index_dir
 
     rows = []
     for setting in SETTINGS:
@@ -121,10 +121,10 @@ def table(rows: list[dict], embedders: list[str]) -> str:
 
 def embedding_rates(work: Path, embedders: list[str], n: int = 256) -> str:
     """Passages embedded per second by each embedder, on the first n passages of the corpus, in this process."""
-    from kb import store
-    from retrieve.embedding import encode_passages
+    from medkb.store import database
+    from medkb.retrieve.embedding import encode_passages
 
-    with store.open_existing("ja", work / "terminology") as con:
+    with database.open_existing("ja", work / "terminology") as con:
         texts = [row[0] for row in con.execute("SELECT text FROM passages ORDER BY passage_id LIMIT ?", [n]).fetchall()]
     rates = []
     for embedder in embedders:

@@ -12,15 +12,15 @@ queries, k=10.
 Passages are 60 to 120 words drawn from a Zipf distribution over 50k made-up words and the
 words of the seed lexicon's English labels; 45% of them have one or two lexicon labels put in,
 recorded as concept mentions. Queries are lexicon labels, labels with passage words, and
-passage words alone. The store is written with kb.store and kb.corpus_terms (the seed
+passage words alone. The store is written with medkb.store.database and medkb.kb.build.corpus_terms (the seed
 lexicon's concepts and labels, so that hybrid search expands queries as it does on a real
-store), and the index with retrieve.index's own builder. Passage vectors cannot come from a
+store), and the index with medkb.retrieve.index's own builder. Passage vectors cannot come from a
 real embedder at a million passages (an hour of `use`, most of a day of e5), so they are synthetic
 unit vectors of the `--embedder`'s size (`use` 512 dimensions, e5 384; default: the project's
 default for English, `use`) scattered around that embedder's embeddings of topics (the lexicon
 labels, and made-up phrases): passages that mention a concept lie near its label's embedding, so
 the embedder's real query vectors have true neighbours, as the approximate index needs to be
-judged fairly. From retrieve.dense.ANN_MIN_PASSAGES passages on, the index adds its faiss
+judged fairly. From medkb.retrieve.dense.ANN_MIN_PASSAGES passages on, the index adds its faiss
 approximate index, as a real build would.
 
 In the same process and on the same tokens, two references: raw bm25s (`BM25.retrieve` on
@@ -124,43 +124,43 @@ def _put_labels(vocab, rng, words, ids, count, where, mentions) -> tuple[np.ndar
 
 
 def write_store(home: Path, vocab: Vocabulary, size: int, seed: int, folder: Path) -> np.ndarray:
-    """The store as `kb build` lays it out: the seed lexicon's concepts and labels (kb.corpus_terms),
+    """The store as `kb build` lays it out: the seed lexicon's concepts and labels (medkb.kb.build.corpus_terms),
     documents, passages and mentions, and one build row. Returns each passage's topic.
 
     Passages go in from a TSV through DuckDB's reader: kb.store.insert would carry ~90 million token
     strings through Python lists at a million passages. Documents keep an empty text (search never
     reads it) and passages no token offsets (used only when terms are discovered, at build time)."""
-    import corpora
-    from ingest.pipeline import IngestSettings, TermSource, terminologies
-    from kb import store
-    from kb.corpus_terms import write_terminologies
-    from kb.inputs import sha256_of
-    from kb.schema import SCHEMA_VERSION
-    from kb.version import __version__
+    import medkb.corpora
+    from medkb.ingest.pipeline import IngestSettings, TermSource, terminologies
+    from medkb.store import database
+    from medkb.kb.build.corpus_terms import write_terminologies
+    from medkb.kb.build.inputs import sha256_of
+    from medkb.store.schema import SCHEMA_VERSION
+    from medkb.store.version import __version__
 
     settings = IngestSettings(lang=LANG, terms=(TermSource(str(corpora.SEED_LEXICON), sha256_of(corpora.SEED_LEXICON), LANG),))
     mentions, topics = generate(vocab, size, seed, folder)
     documents = [(f"syn{d:07d}", "synthetic", f"Synthetic document {d}", "", "{}") for d in range(-(-size // DOC_PASSAGES))]
     tsv = str(folder / "passages.tsv").replace("'", "''")
     started = time.strftime("%Y-%m-%d %H:%M:%S")
-    path = store.store_path(LANG, home)
+    path = database.store_path(LANG, home)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with store.connect(path) as con:
-        store.create_tables(con)
+    with database.connect(path) as con:
+        database.create_tables(con)
         write_terminologies(con, settings, terminologies(settings.terms))
-        store.insert(con, "documents", documents)
+        database.insert(con, "documents", documents)
         con.execute(
             "INSERT INTO passages SELECT passage_id, doc_id, ordinal, []::VARCHAR[], 0, length(text), text, "
             "string_split(tokens, ' '), []::INTEGER[], []::INTEGER[] FROM read_csv("
             f"'{tsv}', delim = '\t', header = false, quote = '', escape = '', columns = "
             "{'passage_id': 'VARCHAR', 'doc_id': 'VARCHAR', 'ordinal': 'INTEGER', 'text': 'VARCHAR', 'tokens': 'VARCHAR'})"
         )
-        store.insert(con, "mentions", mentions)
-        counts = store.table_counts(con)
-        store.insert(con, "builds", [(
+        database.insert(con, "mentions", mentions)
+        counts = database.table_counts(con)
+        database.insert(con, "builds", [(
             1, started, time.strftime("%Y-%m-%d %H:%M:%S"), __version__, SCHEMA_VERSION, LANG,
-            store.to_json(asdict(settings)), f"synthetic-g{GENERATOR}-n{size}-s{seed}",
-            store.to_json({"synthetic": True}), store.to_json(counts), "{}", "{}",
+            database.to_json(asdict(settings)), f"synthetic-g{GENERATOR}-n{size}-s{seed}",
+            database.to_json({"synthetic": True}), database.to_json(counts), "{}", "{}",
         )])
         con.execute("CHECKPOINT")
     os.remove(folder / "passages.tsv")
@@ -179,7 +179,7 @@ def reference_corpus(vocab: Vocabulary, folder: Path) -> list[list[str]]:
 # ---------------------------------------------------------------- children
 
 def build_child(spec: dict) -> dict:
-    from retrieve.index import build_index, load_index
+    from medkb.retrieve.index import build_index, load_index
 
     size, seed, folder = spec["size"], spec["seed"], Path(spec["folder"])
     home = folder / "home"
@@ -206,19 +206,19 @@ def build_child(spec: dict) -> dict:
 def query_child(spec: dict) -> dict:
     import bm25s
 
-    import retrieve.index
-    from ingest.embedders import get_embedder, installed
-    from kb import store
-    from retrieve.analyzer import index_terms, query_terms
-    from retrieve.dense import DenseIndex
-    from retrieve.fusion import top_k
-    from retrieve.searcher import DEPTH, KnowledgeBase
-    from retrieve.sparse import BM25Params
+    import medkb.retrieve.index
+    from medkb.store.embedders import get_embedder, installed
+    from medkb.store import database
+    from medkb.retrieve.analyzer import index_terms, query_terms
+    from medkb.retrieve.dense import DenseIndex
+    from medkb.retrieve.fusion import top_k
+    from medkb.retrieve.searcher import DEPTH, KnowledgeBase
+    from medkb.retrieve.sparse import BM25Params
 
     def stale(*args):
         raise RuntimeError("the cached synthetic index is out of date and would be embedded for real: delete --work and rerun")
 
-    retrieve.index.encode_passages = stale  # a stale index must fail here, not spend hours embedding
+    medkb.retrieve.index.encode_passages = stale  # a stale index must fail here, not spend hours embedding
     size, seed, folder = spec["size"], spec["seed"], Path(spec["folder"])
     home = folder / "home"
     asked = json.loads(Path(spec["queries"]).read_text())
@@ -259,7 +259,7 @@ def query_child(spec: dict) -> dict:
 
     vocab = vocabulary(seed)
     corpus = reference_corpus(vocab, folder)
-    with store.open_existing(LANG, home) as con:  # the saved word ids are the store's index terms
+    with database.open_existing(LANG, home) as con:  # the saved word ids are the store's index terms
         stored = con.execute("SELECT tokens FROM passages ORDER BY doc_id, ordinal LIMIT 2000").fetchall()
     assert [index_terms(LANG, list(tokens)) for (tokens,) in stored] == corpus[: len(stored)], "reference corpus differs from the store"
     params = BM25Params()
@@ -302,7 +302,7 @@ def query_child(spec: dict) -> dict:
         out["embed"][name] = [timed(embedder.encode_queries, [text])[0] for text in texts[:EMBED_QUERIES]]
     out["end_rss_mb"] = peak_rss_mb()
     out["index_mb"] = sum(p.stat().st_size for p in (home / f"{LANG}.index").rglob("*") if p.is_file()) / 2**20
-    out["store_mb"] = store.store_path(LANG, home).stat().st_size / 2**20
+    out["store_mb"] = database.store_path(LANG, home).stat().st_size / 2**20
     kb.close()
     return out
 
@@ -312,14 +312,14 @@ class Stopwatch:
     an embedder timed alone, back to back, is not timed as a search calls it."""
 
     def __init__(self, kb):
-        import retrieve.searcher
+        import medkb.retrieve.searcher
 
         self.totals: dict[str, float] = {}
         self.targets = [
-            ("embed query", retrieve.searcher, "encode_query"),
+            ("embed query", medkb.retrieve.searcher, "encode_query"),
             ("bm25 scores and top-k", kb.index.sparse, "top"),
             ("concepts of the query", kb.expander, "concepts"),
-            ("top-k", retrieve.searcher, "top_k"),
+            ("top-k", medkb.retrieve.searcher, "top_k"),
             ("hits", kb, "_hits"),
         ] + ([("dense scores", kb.index.dense, "scores")] if kb.index.dense is not None else [])
 
@@ -435,10 +435,10 @@ def notes(results: list[dict], args) -> list[str]:
 
 
 def main() -> None:
-    from ingest.embedders import BUILT_IN
-    from retrieve.dense import ANN_MIN_PASSAGES
-    from retrieve.embedding import passage_embedder
-    from retrieve.index import INDEX_VERSION
+    from medkb.store.embedders import BUILT_IN
+    from medkb.retrieve.dense import ANN_MIN_PASSAGES
+    from medkb.retrieve.embedding import passage_embedder
+    from medkb.retrieve.index import INDEX_VERSION
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))

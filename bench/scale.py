@@ -53,7 +53,7 @@ DEPTH = 100  # passages a ranker hands to fusion
 # ---------------------------------------------------------------- children
 
 def build_child(spec: dict) -> dict:
-    import kb
+    import medkb
 
     home = Path(spec["home"])
     shutil.rmtree(home, ignore_errors=True)
@@ -61,24 +61,24 @@ def build_child(spec: dict) -> dict:
     if spec["dask"]:
         options |= {"cluster": "local", "shards": str(home / "shards")}
     t = time.perf_counter()
-    report = kb.build(LANG, corpus=[spec["corpus"]], home=home, embedder=None, **options)
+    report = medkb.build(LANG, corpus=[spec["corpus"]], home=home, embedder=None, **options)
     return {"seconds": time.perf_counter() - t, "timings": report.timings, "counts": report.counts}
 
 
 def index_child(spec: dict) -> dict:
-    import kb
-    from kb import store
+    import medkb
+    from medkb.store import database
 
     home = Path(spec["home"])
     t = time.perf_counter()
-    kb.index(LANG, home, embedder=None, engine=spec["engine"], rebuild=True)
+    medkb.index(LANG, home, embedder=None, engine=spec["engine"], rebuild=True)
     seconds = time.perf_counter() - t
-    folder = store.store_path(LANG, home).with_suffix(".index")
+    folder = database.store_path(LANG, home).with_suffix(".index")
     return {"seconds": seconds, "index_mb": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20}
 
 
 def search_child(spec: dict) -> dict:
-    from retrieve.searcher import KnowledgeBase
+    from medkb.retrieve.searcher import KnowledgeBase
 
     texts, warmup = query_texts(spec["queries"]), query_texts(spec["warmup"])
     out: dict = {"engine": spec["engine"]}
@@ -99,8 +99,8 @@ def search_child(spec: dict) -> dict:
 
 def raw_search(engine: str, base):
     """The engine's own top-10 search on the knowledge base's index, with the terms medkb searches."""
-    from retrieve.analyzer import query_terms
-    from retrieve.sparse import BM25Params
+    from medkb.retrieve.analyzer import query_terms
+    from medkb.retrieve.sparse import BM25Params
 
     folder = base.index.folder
     if engine == "bm25s":
@@ -110,8 +110,8 @@ def raw_search(engine: str, base):
         # that are 99% zeros, takes 11 ms at 100k passages against 0.5 ms under numpy 1.26.
         model = bm25s.BM25.load(str(folder / "bm25"))
         return lambda text: model.retrieve([query_terms(LANG, text)], k=10, show_progress=False, n_threads=0)
-    from retrieve.lucene import LUCENE_DIR
-    from retrieve.lucene_jvm import java_class, lucene
+    from medkb.retrieve.lucene import LUCENE_DIR
+    from medkb.retrieve.lucene_jvm import java_class, lucene
 
     params = BM25Params()
     searcher = lucene().LuceneSearcher(str(folder / LUCENE_DIR))
@@ -122,9 +122,9 @@ def raw_search(engine: str, base):
 
 def dense_child(spec: dict) -> dict:
     """Exact against approximate search of synthetic passage vectors with real query vectors."""
-    from ingest.embedders import get_embedder
-    from retrieve.dense import DenseIndex
-    from retrieve.fusion import top_k
+    from medkb.store.embedders import get_embedder
+    from medkb.retrieve.dense import DenseIndex
+    from medkb.retrieve.fusion import top_k
 
     seed, embedder = spec["seed"], spec["embedder"]
     vocab = vocabulary(seed)
@@ -327,7 +327,7 @@ def query_file(work: Path, corpus_seed: int, n: int, seed: int) -> Path:
 
 
 def main() -> None:
-    from retrieve.embedding import passage_embedder
+    from medkb.retrieve.embedding import passage_embedder
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))

@@ -41,11 +41,11 @@ class Vocabulary:
 
 
 def vocabulary(seed: int) -> Vocabulary:
-    import corpora
-    from ingest.segment.dictionaries import stop_words
-    from ingest.segment.tokenize import tokenize
-    from ingest.terms.load import load_terminology
-    from retrieve.analyzer import index_terms
+    import medkb.corpora
+    from medkb.ingest.segment.dictionaries import stop_words
+    from medkb.ingest.segment.tokenize import tokenize
+    from medkb.ingest.terms.load import load_terminology
+    from medkb.retrieve.analyzer import index_terms
 
     concepts, labels = [], []
     for concept in load_terminology(corpora.SEED_LEXICON).concepts:
@@ -97,7 +97,7 @@ def write_corpus(vocab: Vocabulary, size: int, seed: int, folder: Path, doc_pass
     """A corpus of `size` passages for `kb build`: JSONL files of `file_docs` documents, each of
     `doc_passages` sections short enough to be one passage each (a passage never crosses a
     section). Returns each passage's topic, in the store's passage order (doc_id, ordinal)."""
-    from ingest.segment.dictionaries import stop_words
+    from medkb.ingest.segment.dictionaries import stop_words
 
     rng = np.random.default_rng([seed, 6, size])
     words = np.array(vocab.words, dtype=object)
@@ -141,7 +141,7 @@ def _section_text(vocab, words, function_words, rng, row, topics, concept_index)
 
 def topic_vectors(vocab: Vocabulary, seed: int, embedder: str) -> np.ndarray:
     """The embedder's passage embeddings of the lexicon's preferred English labels, then of made-up phrases."""
-    from retrieve.embedding import encode_passages
+    from medkb.retrieve.embedding import encode_passages
 
     rng = np.random.default_rng([seed, 4])
     phrases = [" ".join(vocab.words[j] for j in rng.choice(len(vocab.words), size=5, p=vocab.weights)) for _ in range(TOPICS)]

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.mentions import abbreviations
-from ingest.mentions.discovery import candidate_terms
-from ingest.mentions.matcher import Match, TermMatcher
-from ingest.readers import ReadOptions, read_path
-from ingest.segment import PassageSettings, Token, cut_passages
-from ingest.segment.normalize import normalize
-from ingest.segment.tokenize import chunk_docs, tokens_of
-from ingest.terms import Terminology, load_terminology
-from kb.records import Document, Mention, Passage
+from medkb.ingest.mentions import abbreviations
+from medkb.ingest.mentions.discovery import candidate_terms
+from medkb.ingest.mentions.matcher import Match, TermMatcher
+from medkb.ingest.readers import ReadOptions, read_path
+from medkb.ingest.segment import PassageSettings, Token, cut_passages
+from medkb.ingest.segment.normalize import normalize
+from medkb.ingest.segment.tokenize import chunk_docs, tokens_of
+from medkb.ingest.terms import Terminology, load_terminology
+from medkb.store.records import Document, Mention, Passage
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from kb.errors import UsageError
+from medkb.store.errors import UsageError
 
 STRUCTURED_MODES = ("auto", "json_schema", "json_object", "text")
 LOCAL_SERVER_KEY = "not-needed"  # vLLM, llama.cpp and Ollama accept any key; the openai client wants one

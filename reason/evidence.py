@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from reason.fusion import Step
-from retrieve.searcher import MAX_QUERY_CHARS, KnowledgeBase
+from medkb.reason.chain_fusion import Step
+from medkb.retrieve.searcher import MAX_QUERY_CHARS, KnowledgeBase
 
 PER_QUERY = 4  # hits each query contributes
 RRF_K = 60

@@ -8,19 +8,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb import store
-from kb.errors import UsageError
-from reason import prompts
-from reason.alignment import Link, ground, pair
-from reason.client import ChatClient
-from reason.config import ModelConfig
-from reason.evidence import Evidence, gather, queries_for
-from reason.fusion import Step, fuse
-from reason.question import Question
-from reason.schemas import ConceptChain, Reasoning, Synthesis, Translation
-from reason.structured import ask_structured
-from reason.trace import Trace
-from retrieve.searcher import KnowledgeBase
+from medkb.store import database
+from medkb.store.errors import UsageError
+from medkb.reason import prompts
+from medkb.reason.chain_pairing import Link, ground, pair
+from medkb.reason.client import ChatClient
+from medkb.reason.config import ModelConfig
+from medkb.reason.evidence import Evidence, gather, queries_for
+from medkb.reason.chain_fusion import Step, fuse
+from medkb.reason.question import Question
+from medkb.reason.schemas import ConceptChain, Reasoning, Synthesis, Translation
+from medkb.reason.structured import ask_structured
+from medkb.reason.trace import Trace
+from medkb.retrieve.searcher import KnowledgeBase
 
 PASSAGES = 8  # passages given to the synthesis
 
@@ -58,7 +58,7 @@ class CoReasoner:
         self.client = client or ChatClient(config or ModelConfig.from_env())
         self.kb = KnowledgeBase(lang, home, embedder)
         self.lang = self.kb.lang
-        has_english = self.lang != "en" and store.store_path("en", home).exists()
+        has_english = self.lang != "en" and database.store_path("en", home).exists()
         self.english_kb = KnowledgeBase("en", home, embedder) if has_english else None
         self.passages = passages
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from kb.errors import UsageError
-from kb.languages import get_language
+from medkb.store.errors import UsageError
+from medkb.store.languages import get_language
 
 NLI_LABELS = ("entailment", "neutral", "contradiction")
 OPTION_LETTERS = "ABCDEFGHIJ"

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ValidationError
 
-from reason.client import ChatClient, ModelError
-from reason.schemas import json_schema
+from medkb.reason.client import ChatClient, ModelError
+from medkb.reason.schemas import json_schema
 
 FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 

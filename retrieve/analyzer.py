@@ -6,8 +6,8 @@ case-folded, Korean particles stripped).
 """
 from __future__ import annotations
 
-from ingest.segment.dictionaries import stop_words
-from ingest.segment.tokenize import tokenize
+from medkb.ingest.segment.dictionaries import stop_words
+from medkb.ingest.segment.tokenize import tokenize
 
 
 def index_terms(lang: str, tokens: list[str]) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.errors import UsageError
+from medkb.store.errors import UsageError
 
 VECTORS = "vectors.npy"
 ANN_FILE = "ann.faiss"

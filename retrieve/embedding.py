@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ingest.embedders import get_embedder, installed, supports
+from medkb.store.embedders import get_embedder, installed, supports
 
 PASSAGE_EMBEDDERS = ("use", "e5")  # the default: the first one installed and trained on the language
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ingest.mentions.matcher import TermMatcher
-from ingest.segment.tokenize import tokenize
-from kb import store
-from kb.schema import node_id, split_node
-from retrieve.analyzer import query_terms
+from medkb.ingest.mentions.matcher import TermMatcher
+from medkb.ingest.segment.tokenize import tokenize
+from medkb.store import database
+from medkb.store.schema import node_id, split_node
+from medkb.retrieve.analyzer import query_terms
 
 PIVOT = "en"
 LABEL_KINDS = ("preferred", "synonym")  # labels whose words expand a query (not discovered or abbreviation forms)
@@ -64,7 +64,7 @@ class ConceptExpander:
         named = self._store_labels(self.lang).named
         # A concept discovered in the corpus is a phrase of its passages: BM25 already finds its words.
         found = [(span, QueryConcept(cid, self._label(cid), query[span[0] : span[1]], 1.0)) for cid, span in self._matches(self.lang, query_lang, query, tokens) if cid in named]
-        if query_lang != self.lang and store.store_path(query_lang, self.home).exists():
+        if query_lang != self.lang and database.store_path(query_lang, self.home).exists():
             for concept_id, span in self._matches(query_lang, query_lang, query, tokens):
                 found += [(span, QueryConcept(target, self._label(target), query[span[0] : span[1]], weight, via)) for target, weight, via in self._aligned(query_lang, concept_id)]
         return _outermost(found, named)
@@ -132,7 +132,7 @@ def _outermost(found: list[tuple[tuple[int, int], QueryConcept]], named: set[str
 
 def _read_labels(lang: str, home) -> _Labels:
     labels = _Labels()
-    with store.open_existing(lang, home) as con:
+    with database.open_existing(lang, home) as con:
         rows = con.execute(
             "SELECT concept_id, lang, text, kind FROM labels ORDER BY coalesce(list_position($kinds, kind), 99), text",
             {"kinds": list(LABEL_KINDS)},
@@ -149,9 +149,9 @@ def _read_labels(lang: str, home) -> _Labels:
 
 def _read_same_as(lang: str, home) -> dict[str, list[tuple[str, float]]]:
     links: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    if not store.store_path(lang, home).exists():
+    if not database.store_path(lang, home).exists():
         return links
-    with store.open_existing(lang, home) as con:
+    with database.open_existing(lang, home) as con:
         rows = con.execute("SELECT source, target, score FROM edges WHERE relation = 'same_as'").fetchall()
     for source, target, score in rows:
         weight = min(1.0, max(0.0, float(score)))

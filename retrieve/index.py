@@ -24,14 +24,14 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from kb import store
-from kb.errors import UsageError
-from kb.lock import build_lock
-from retrieve.analyzer import index_terms
-from retrieve.dense import ANN_FILE, DenseIndex
-from retrieve.embedding import encode_passages, passage_embedder
-from retrieve.packed import PackedStrings, PackedWriter
-from retrieve.sparse import BM25Params, CorpusTerms, SparseIndex
+from medkb.store import database
+from medkb.store.errors import UsageError
+from medkb.store.lock import build_lock
+from medkb.retrieve.analyzer import index_terms
+from medkb.retrieve.dense import ANN_FILE, DenseIndex
+from medkb.retrieve.embedding import encode_passages, passage_embedder
+from medkb.retrieve.packed import PackedStrings, PackedWriter
+from medkb.retrieve.sparse import BM25Params, CorpusTerms, SparseIndex
 
 INDEX_VERSION = 3  # 2: passage records (records.bin); 3: the sparse engine in the manifest
 ENGINES = ("bm25s", "lucene")
@@ -92,7 +92,7 @@ class Index:
 
 
 def index_dir(lang: str, home: str | Path | None = None) -> Path:
-    return store.store_path(lang, home).with_suffix(".index")
+    return database.store_path(lang, home).with_suffix(".index")
 
 
 def ensure_index(
@@ -105,8 +105,8 @@ def ensure_index(
     or `lucene` keeps it across builds); a new index takes the measured default embedder, if
     installed, and bm25s. `threads`: Lucene's indexing threads (default: one per core).
     """
-    with store.open_existing(lang, home) as con:
-        build = store.latest_build(con)
+    with database.open_existing(lang, home) as con:
+        build = database.latest_build(con)
     current = read_manifest(index_dir(lang, home))
     name = current.embedder if embedder == "auto" and current and current.embedder else passage_embedder(lang, embedder)
     engine = _engine(engine, current)
@@ -128,7 +128,7 @@ def build_index(
     """
     _check_engine(engine)
     target = index_dir(lang, home)
-    with build_lock(store.store_path(lang, home)), store.open_existing(lang, home) as con:
+    with build_lock(database.store_path(lang, home)), database.open_existing(lang, home) as con:
         work = target.with_name(f".{target.name}.building-{os.getpid()}")
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
@@ -141,7 +141,7 @@ def build_index(
 
 
 def _write(folder, con, lang, embedder, params, engine, threads, previous: Path, progress, vectors=None) -> Manifest:
-    build = store.latest_build(con)
+    build = database.latest_build(con)
     total = con.execute("SELECT count(*) FROM passages").fetchone()[0]
     if vectors is not None and len(vectors) != total:
         raise ValueError(f"{len(vectors)} passage vectors given for {total} passages")
@@ -191,7 +191,7 @@ def _passage_batches(con):
 
 def _sparse_writer(engine: str, folder: Path, params: BM25Params, threads: int | None) -> SparseWriter:
     if engine == "lucene":
-        from retrieve.lucene import LuceneWriter
+        from medkb.retrieve.lucene import LuceneWriter
 
         return LuceneWriter(folder, params, threads)
     return _Bm25sWriter(folder, params)
@@ -317,7 +317,7 @@ def load_index(lang: str, home=None) -> Index:
 
 def _load_sparse(folder: Path, engine: str, params: BM25Params, n_passages: int):
     if engine == "lucene":
-        from retrieve.lucene import LuceneIndex
+        from medkb.retrieve.lucene import LuceneIndex
 
         return LuceneIndex(folder, params, n_passages)
     return SparseIndex.load(folder / "bm25")

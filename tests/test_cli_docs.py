@@ -9,8 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import kb
-from kb.cli import app
+import medkb
+from medkb.kb.cli.app import app
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(info.name or info.callback.__name__ for info in app.registered_commands)
@@ -60,7 +60,7 @@ def test_subcommand_has_help(group, name):
 
 @pytest.mark.parametrize(("group", "name"), SUBCOMMANDS)
 def test_subcommand_is_documented_with_its_python_call(group, name):
-    # A row "| `kb graph neighbors` | `kb.graph(home).neighbors(...)` | ...": its Python column
+    # A row "| `kb graph neighbors` | `medkb.graph(home).neighbors(...)` | ...": its Python column
     # starts with a callable of the kb package.
     row = re.search(rf"^\| `kb {group} {name}` \| `kb\.(\w+)\(", README, re.MULTILINE)
     assert row, f"README has no row for kb {group} {name}"

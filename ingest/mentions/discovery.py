@@ -15,11 +15,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.segment.sentences import sentence_spans
-from ingest.segment.dictionaries import stop_words
-from ingest.segment.tokenize import Token
-from kb.languages import get_language
-from kb.records import Document
+from medkb.ingest.segment.sentences import sentence_spans
+from medkb.ingest.segment.dictionaries import stop_words
+from medkb.ingest.segment.tokenize import Token
+from medkb.store.languages import get_language
+from medkb.store.records import Document
 
 MIN_TOKENS, MAX_TOKENS = 2, 4
 

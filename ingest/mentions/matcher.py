@@ -29,11 +29,11 @@ from typing import Iterable
 
 import ahocorasick
 
-from ingest.segment.korean import is_particle
-from ingest.segment.normalize import normalize, normalize_with_offsets
-from ingest.segment.dictionaries import known_words
-from ingest.segment.tokenize import Token, tokenize
-from kb.languages import get_language
+from medkb.ingest.segment.korean import is_particle
+from medkb.ingest.segment.normalize import normalize, normalize_with_offsets
+from medkb.ingest.segment.dictionaries import known_words
+from medkb.ingest.segment.tokenize import Token, tokenize
+from medkb.store.languages import get_language
 
 _ENGLISH_PLURALS = ("s", "es")
 # A label found inside a longer Thai or Chinese token needs this many letters (marks not

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.errors import InputError
+from medkb.store.errors import InputError
 
 from . import html, jsonl, markdown, pdf, text, xml
 from .base import ReadOptions, ReadResult, Reader

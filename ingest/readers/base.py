@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.records import Document
+from medkb.store.records import Document
 
 _MIB = 1024 * 1024
 

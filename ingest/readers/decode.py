@@ -13,7 +13,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from kb.errors import InputError
+from medkb.store.errors import InputError
 
 _GZIP_MAGIC = b"\x1f\x8b"
 

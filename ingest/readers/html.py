@@ -14,8 +14,8 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from kb.errors import InputError
-from kb.records import Document, Section
+from medkb.store.errors import InputError
+from medkb.store.records import Document, Section
 
 from .base import ReadOptions, ReadResult
 from .decode import decode_text

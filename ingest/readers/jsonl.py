@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kb.errors import InputError
-from kb.records import Document, Section
+from medkb.store.errors import InputError
+from medkb.store.records import Document, Section
 
 from .base import ReadOptions, ReadResult
 from .decode import decode_text, normalise_newlines

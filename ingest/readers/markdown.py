@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.records import Document
+from medkb.store.records import Document
 
 from .base import ReadOptions, ReadResult
 from .decode import check_line_lengths, decode_text

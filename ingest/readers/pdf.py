@@ -23,8 +23,8 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import DependencyError
 
-from kb.errors import InputError
-from kb.records import Document
+from medkb.store.errors import InputError
+from medkb.store.records import Document
 
 from .base import ReadOptions, ReadResult
 from .decode import normalise_newlines

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from kb.records import Section
+from medkb.store.records import Section
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from kb.records import Document, Section
+from medkb.store.records import Document, Section
 
 from .base import ReadOptions, ReadResult
 from .decode import check_line_lengths, decode_text

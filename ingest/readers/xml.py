@@ -15,8 +15,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from kb.errors import InputError
-from kb.records import Document
+from medkb.store.errors import InputError
+from medkb.store.records import Document
 
 from .base import ReadOptions, ReadResult
 from .sections import TextBuilder, collapse_whitespace

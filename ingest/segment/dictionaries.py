@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import spacy
 
-from ingest.segment.normalize import normalize
+from medkb.ingest.segment.normalize import normalize
 
 # spaCy ships no Swahili stop words; these are its commonest function words.
 _SWAHILI_STOP_WORDS = frozenset(

@@ -10,9 +10,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from ingest.segment.sentences import sentence_spans
-from ingest.segment.tokenize import Token
-from kb.records import Document, Passage
+from medkb.ingest.segment.sentences import sentence_spans
+from medkb.ingest.segment.tokenize import Token
+from medkb.store.records import Document, Passage
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from functools import lru_cache
 import spacy
 from spacy.tokens import Doc
 
-from ingest.segment.dictionaries import known_words, quiet_jieba, stop_words
-from ingest.segment.korean import strip_particle
-from ingest.segment.normalize import HALF_WIDTH, normalize
-from kb.languages import get_language
+from medkb.ingest.segment.dictionaries import known_words, quiet_jieba, stop_words
+from medkb.ingest.segment.korean import strip_particle
+from medkb.ingest.segment.normalize import HALF_WIDTH, normalize
+from medkb.store.languages import get_language
 
 # Tokenizers see one line at a time, never more than this many characters:
 # SudachiPy refuses inputs over 49,149 bytes, and short inputs keep memory flat.

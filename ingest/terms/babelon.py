@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest.terms.cells import clean
-from ingest.terms.concepts import ConceptCollector, add_label
-from kb.languages import LANGUAGES
-from ingest.terms.terminology import Terminology
-from ingest.terms.tsv import Row
-from kb.errors import InputError
+from medkb.ingest.terms.cells import clean
+from medkb.ingest.terms.concepts import ConceptCollector, add_label
+from medkb.store.languages import LANGUAGES
+from medkb.ingest.terms.terminology import Terminology
+from medkb.ingest.terms.tsv import Row
+from medkb.store.errors import InputError
 
 HPO_SOURCE = "hpo"
 

@@ -11,16 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.terms.cells import (
+from medkb.ingest.terms.cells import (
     CellReader,
     listed_labels,
     single_label,
     synonym_labels,
     variant_labels,
 )
-from kb.languages import LANGUAGES
-from ingest.terms.naming import language_prefix
-from kb.errors import InputError
+from medkb.store.languages import LANGUAGES
+from medkb.ingest.terms.naming import language_prefix
+from medkb.store.errors import InputError
 
 ID_COLUMNS = ("id", "concept_id", "code")
 CODE_COLUMNS = {"mondo_id": "mondo", "icd10": "icd10", "atc": "atc"}

@@ -1,8 +1,8 @@
 """Growing Concepts from rows that may arrive in any order."""
 from __future__ import annotations
 
-from ingest.terms.cells import clean
-from kb.records import Concept, Label
+from medkb.ingest.terms.cells import clean
+from medkb.store.records import Concept, Label
 
 
 class ConceptCollector:

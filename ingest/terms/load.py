@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.terms.babelon import is_babelon, read_babelon
-from kb.languages import get_language
-from ingest.terms.obo import is_obo, read_obo
-from ingest.terms.table import read_table
-from ingest.terms.terminology import Terminology
-from ingest.terms.textfile import read_text
-from ingest.terms.tsv import split_tsv
+from medkb.ingest.terms.babelon import is_babelon, read_babelon
+from medkb.store.languages import get_language
+from medkb.ingest.terms.obo import is_obo, read_obo
+from medkb.ingest.terms.table import read_table
+from medkb.ingest.terms.terminology import Terminology
+from medkb.ingest.terms.textfile import read_text
+from medkb.ingest.terms.tsv import split_tsv
 
 
 def load_terminology(path: Path, *, lang: str | None = None) -> Terminology:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.languages import LANGUAGES
+from medkb.store.languages import LANGUAGES
 
 _COMPRESSION_SUFFIXES = (".gz",)
 

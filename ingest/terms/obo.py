@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.terms.concepts import ConceptCollector, add_code, add_label
-from ingest.terms.naming import file_stem
-from ingest.terms.terminology import Terminology
-from kb.errors import InputError
-from kb.records import Concept
+from medkb.ingest.terms.concepts import ConceptCollector, add_code, add_label
+from medkb.ingest.terms.naming import file_stem
+from medkb.ingest.terms.terminology import Terminology
+from medkb.store.errors import InputError
+from medkb.store.records import Concept
 
 # Only EXACT synonyms become labels: RELATED, BROAD and NARROW synonyms name a
 # neighbouring concept, and a mention matched through one would be linked to

@@ -4,15 +4,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ingest.terms.cells import clean
-from ingest.terms.columns import LabelColumn, TableLayout, table_layout
-from ingest.terms.concepts import ConceptCollector, add_code, add_label
-from ingest.terms.naming import namespace
-from ingest.terms.slugs import term_slug
-from ingest.terms.terminology import Terminology
-from ingest.terms.tsv import Row
-from kb.errors import InputError
-from kb.records import Concept
+from medkb.ingest.terms.cells import clean
+from medkb.ingest.terms.columns import LabelColumn, TableLayout, table_layout
+from medkb.ingest.terms.concepts import ConceptCollector, add_code, add_label
+from medkb.ingest.terms.naming import namespace
+from medkb.ingest.terms.slugs import term_slug
+from medkb.ingest.terms.terminology import Terminology
+from medkb.ingest.terms.tsv import Row
+from medkb.store.errors import InputError
+from medkb.store.records import Concept
 
 SEED_SOURCE = "seed"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.records import Concept
+from medkb.store.records import Concept
 
 
 @dataclass

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.readers.decode import load_bytes
-from kb.errors import InputError
+from medkb.ingest.readers.decode import load_bytes
+from medkb.store.errors import InputError
 
 MAX_TERMINOLOGY_BYTES = 1 << 30
 

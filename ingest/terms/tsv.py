@@ -6,7 +6,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from kb.errors import InputError
+from medkb.store.errors import InputError
 
 Row = tuple[int, list[str]]  # (line number, cells)
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from align.relations import intra_language_edges
-from kb import store
-from kb.builder import build
-from kb.schema import node_id
+from medkb.align.relations import intra_language_edges
+from medkb.store import database
+from medkb.kb.build.builder import build
+from medkb.store.schema import node_id
 
 # `build` is kb.build, imported from its module: under plain `pytest` with an editable install,
 # `import kb` finds tests/kb first (a namespace package without kb/__init__.py's lazy names).
@@ -47,14 +47,14 @@ def graph_home(built_home: Path, tmp_path_factory) -> Path:
     method "fixture"."""
     home = tmp_path_factory.mktemp("graph")
     for lang in ("th", "en"):
-        shutil.copy(store.store_path(lang, built_home), store.store_path(lang, home))
-    with store.connect(store.store_path("en", home)) as con:
+        shutil.copy(database.store_path(lang, built_home), database.store_path(lang, home))
+    with database.connect(database.store_path("en", home)) as con:
         english = {row[0] for row in con.execute("SELECT concept_id FROM concepts").fetchall()}
-        store.insert(con, "edges", intra_language_edges(con, "en"))
-    with store.connect(store.store_path("th", home)) as con:
+        database.insert(con, "edges", intra_language_edges(con, "en"))
+    with database.connect(database.store_path("th", home)) as con:
         thai = [row[0] for row in con.execute("SELECT concept_id FROM concepts ORDER BY 1").fetchall()]
         same_as = [(node_id("th", c), node_id("en", c), "same_as", 1.0, ["fixture"], "{}") for c in thai if c in english]
-        store.insert(con, "edges", intra_language_edges(con, "th") + same_as)
+        database.insert(con, "edges", intra_language_edges(con, "th") + same_as)
     return home
 
 
@@ -66,6 +66,6 @@ def obo_home(tmp_path_factory) -> Path:
     (root / "corpus").mkdir()
     (root / "corpus" / "note.txt").write_text(CORPUS, encoding="utf-8")
     build("en", corpus=[root / "corpus"], terms=[root / "demo.obo"], home=root / "home", seed_lexicon=False)
-    with store.connect(store.store_path("en", root / "home")) as con:
-        store.insert(con, "edges", intra_language_edges(con, "en"))
+    with database.connect(database.store_path("en", root / "home")) as con:
+        database.insert(con, "edges", intra_language_edges(con, "en"))
     return root / "home"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from align.evaluate import eval_align
-from kb.builder import build
-from kb.cli import app
-from kb.errors import InputError
+from medkb.align.alignment_eval import eval_align
+from medkb.kb.build.builder import build
+from medkb.kb.cli.app import app
+from medkb.store.errors import InputError
 
 KEYS = {"n", "acc@1", "acc@10", "mrr"}
 # memory + use: cheap (no e5, no learning) and sharp for leaks: memory weighs 100, so a leaked

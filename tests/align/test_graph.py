@@ -11,11 +11,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from align.graph import INVERSE, ConceptGraph, graph
-from kb import store
-from kb.errors import UsageError
-from kb.graph_cli import graph_app
-from kb.schema import RELATIONS
+from medkb.align.graph import INVERSE, ConceptGraph, graph
+from medkb.store import database
+from medkb.store.errors import UsageError
+from medkb.kb.cli.graph import graph_app
+from medkb.store.schema import RELATIONS
 
 T2DM = "medkb:type_2_diabetes_mellitus"
 T2DM_THAI = "เบาหวานชนิดที่ 2"
@@ -27,7 +27,7 @@ def concepts(graph_home: Path) -> ConceptGraph:
 
 
 def _same_as_count(home: Path) -> int:
-    with store.open_existing("th", home) as con:
+    with database.open_existing("th", home) as con:
         return con.execute("SELECT count(*) FROM edges WHERE relation = 'same_as'").fetchone()[0]
 
 
@@ -46,7 +46,7 @@ def test_stats_count_nodes_edges_clusters_and_unaligned_concepts(concepts, graph
     assert stats["relations"]["same_as"] == same_as > 400
     assert stats["relations"]["abbreviation_of"] >= 20 and stats["relations"]["related"] > 100
     assert stats["clusters"] == same_as  # one Thai and one English node each
-    with store.open_existing("th", graph_home) as con:
+    with database.open_existing("th", graph_home) as con:
         thai_concepts = con.execute("SELECT count(*) FROM concepts").fetchone()[0]
     assert stats["unaligned_local_concepts"] == thai_concepts - same_as
 
@@ -143,7 +143,7 @@ def test_hierarchy_edges_show_as_broader_and_narrower(obo_home):
 
 
 def test_english_labels_come_from_the_local_store_without_an_english_one(graph_home, tmp_path):
-    shutil.copy(store.store_path("th", graph_home), store.store_path("th", tmp_path))
+    shutil.copy(database.store_path("th", graph_home), database.store_path("th", tmp_path))
     thai_only = graph(tmp_path)
     assert thai_only.stores == ["th"]
     assert thai_only.graph.nodes[f"en:{T2DM}"]["label"] == "type 2 diabetes mellitus"
@@ -154,7 +154,7 @@ def test_english_labels_come_from_the_local_store_without_an_english_one(graph_h
 def test_no_graph_without_stores_with_edges(tmp_path):
     with pytest.raises(UsageError, match="run `kb build` and `kb align`"):
         graph(tmp_path)
-    with duckdb.connect(str(store.store_path("th", tmp_path))) as con:  # a store from before the concept graph
+    with duckdb.connect(str(database.store_path("th", tmp_path))) as con:  # a store from before the concept graph
         con.execute("CREATE TABLE concepts (concept_id VARCHAR)")
     with pytest.raises(UsageError, match="run `kb build` and `kb align`"):
         graph(tmp_path)

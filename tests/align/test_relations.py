@@ -8,8 +8,8 @@ from collections import defaultdict
 import duckdb
 import pytest
 
-from align.relations import intra_language_edges
-from kb import store
+from medkb.align.relations import intra_language_edges
+from medkb.store import database
 
 
 def _edges_by_relation(edges) -> dict[str, list]:
@@ -25,12 +25,12 @@ def _edges(con, lang: str, relation: str, min_count: int = 2) -> list:
 
 def _memory_store() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    store.create_tables(con)
+    database.create_tables(con)
     return con
 
 
 def test_is_a_parents_become_broader_and_narrower_edges(obo_home):
-    with store.open_existing("en", obo_home) as con:
+    with database.open_existing("en", obo_home) as con:
         edges = _edges_by_relation(intra_language_edges(con, "en"))
     pairs = {(source, target) for source, target, *_ in edges["broader"]}
     assert pairs == {("en:DM:0000002", "en:DM:0000001"), ("en:DM:0000003", "en:DM:0000002")}  # XX:0000009 is no concept here
@@ -41,7 +41,7 @@ def test_is_a_parents_become_broader_and_narrower_edges(obo_home):
 
 @pytest.mark.abbreviations
 def test_english_corpus_abbreviations_point_at_the_concepts_they_abbreviate(built_home):
-    with store.open_existing("en", built_home) as con:
+    with database.open_existing("en", built_home) as con:
         edges = _edges(con, "en", "abbreviation_of")
         definitions = dict(con.execute(
             "SELECT short_form || ' ' || concept_id, count(*) FROM abbreviations GROUP BY ALL").fetchall())
@@ -59,11 +59,11 @@ def test_english_corpus_abbreviations_point_at_the_concepts_they_abbreviate(buil
 
 def test_abbreviation_score_is_the_share_of_the_corpus_definitions():
     con = _memory_store()
-    store.insert(con, "abbreviations", [
+    database.insert(con, "abbreviations", [
         ("d1", "BP", "blood pressure", "c:bp"), ("d2", "BP", "blood pressure", "c:bp"),
         ("d3", "BP", "blood pressure", "c:bp"), ("d4", "BP", "bullous pemphigoid", "c:pemphigoid"),
     ])
-    store.insert(con, "labels", [
+    database.insert(con, "labels", [
         ("c:bp", "en", "BP", "bp", "abbreviation"), ("c:pemphigoid", "en", "BP", "bp", "abbreviation"),
         # a terminology's abbreviation the corpus never defines: its concepts share it equally
         ("c:t2dm", "en", "T2D", "t2d", "abbreviation"), ("c:type2", "en", "T2D", "t2d", "abbreviation"),
@@ -79,13 +79,13 @@ def test_abbreviation_score_is_the_share_of_the_corpus_definitions():
 
 def test_npmi_of_a_small_corpus_and_shared_labels_do_not_count():
     con = _memory_store()
-    store.insert(con, "passages", [(f"p{i}", "d", i, [], 0, 10, "", [], [], []) for i in range(4)])
+    database.insert(con, "passages", [(f"p{i}", "d", i, [], 0, 10, "", [], [], []) for i in range(4)])
     mentions = {"a": ["p0", "p1"], "c": ["p0", "p1"], "d": ["p0", "p1", "p2"]}
     rows = [(concept, passage, "d", 3 * i, 3 * i + 2, "", "terminology")
             for i, (concept, passages) in enumerate(mentions.items()) for passage in passages]
     # "b" is matched exactly where "a" is: one label of two concepts, not a co-occurrence
     rows += [("b", passage, "d", 0, 2, "", "terminology") for passage in mentions["a"]]
-    store.insert(con, "mentions", rows)
+    database.insert(con, "mentions", rows)
     npmi = {(source, target): score for source, target, _, score, *_ in _edges(con, "xx", "related")}
     assert npmi[("xx:a", "xx:c")] == pytest.approx(1.0)  # always together
     assert npmi[("xx:a", "xx:d")] == pytest.approx(math.log(0.5 / (0.5 * 0.75)) / -math.log(0.5))
@@ -94,7 +94,7 @@ def test_npmi_of_a_small_corpus_and_shared_labels_do_not_count():
 
 
 def test_related_edges_have_positive_npmi_and_enough_passages_both_ways(built_home):
-    with store.open_existing("th", built_home) as con:
+    with database.open_existing("th", built_home) as con:
         related = _edges(con, "th", "related", min_count=2)
         stricter = _edges(con, "th", "related", min_count=3)
     assert len(related) > 100
@@ -107,7 +107,7 @@ def test_related_edges_have_positive_npmi_and_enough_passages_both_ways(built_ho
 
 
 def test_a_related_pair_matches_npmi_computed_by_hand(built_home):
-    with store.open_existing("th", built_home) as con:
+    with database.open_existing("th", built_home) as con:
         related = _edges(con, "th", "related")
         n_passages = con.execute("SELECT count(*) FROM passages").fetchone()[0]
         mentions = con.execute("SELECT concept_id, passage_id, start_char, end_char FROM mentions").fetchall()
@@ -124,6 +124,6 @@ def test_a_related_pair_matches_npmi_computed_by_hand(built_home):
 
 @pytest.mark.abbreviations
 def test_intra_language_edges_gathers_every_relation(built_home):
-    with store.open_existing("en", built_home) as con:
+    with database.open_existing("en", built_home) as con:
         edges = _edges_by_relation(intra_language_edges(con, "en"))
     assert set(edges) == {"abbreviation_of", "related"}  # the seed lexicon has no parents

@@ -11,15 +11,15 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from align.aligner import Aligner, compete
-from align.knowledge import store_pairs
-from align.pairs import read_candidates, read_pairs
-from align.store_alignment import DEFAULT_MARGIN, AlignReport, align
-from ingest.segment.normalize import normalize
-from kb import store
-from kb.cli import app
-from kb.errors import UsageError
-from kb.schema import node_id
+from medkb.align.aligner import Aligner, compete
+from medkb.align.knowledge import store_pairs
+from medkb.align.pairs import read_candidates, read_pairs
+from medkb.align.store_alignment import DEFAULT_MARGIN, AlignReport, align
+from medkb.ingest.segment.normalize import normalize
+from medkb.store import database
+from medkb.kb.cli.app import app
+from medkb.store.errors import UsageError
+from medkb.store.schema import node_id
 
 METHODS = {"shared_id", "shared_code", "memory", "translation", "transliteration", "use", "e5", "context", "combined"}
 THAILAND = "ประเทศไทย"  # a discovered Thai term; the English stores have no concept for the country
@@ -30,15 +30,15 @@ def aligned(built_home: Path, tmp_path_factory) -> tuple[Path, AlignReport, list
     """Copies of the built th and en stores, aligned once; with the align_runs rows right after."""
     home = tmp_path_factory.mktemp("aligned")
     for lang in ("th", "en"):
-        shutil.copy(store.store_path(lang, built_home), store.store_path(lang, home))
+        shutil.copy(database.store_path(lang, built_home), database.store_path(lang, home))
     report = align("th", home)
-    with store.open_existing("th", home) as con:
+    with database.open_existing("th", home) as con:
         runs = con.execute("SELECT run_id, lang, build_id, settings, counts FROM align_runs").fetchall()
     return home, report, runs
 
 
 def _query(home: Path, lang: str, sql: str, params=()) -> list[tuple]:
-    with store.open_existing(lang, home) as con:
+    with database.open_existing(lang, home) as con:
         return con.execute(sql, list(params)).fetchall()
 
 
@@ -91,8 +91,8 @@ def test_an_align_run_is_recorded(aligned):
     home, report, runs = aligned
     [(run_id, lang, build_id, settings, counts)] = runs
     assert (run_id, lang) == (1, "th")
-    with store.open_existing("th", home) as con:
-        assert build_id == store.latest_build(con)["build_id"]
+    with database.open_existing("th", home) as con:
+        assert build_id == database.latest_build(con)["build_id"]
     assert json.loads(settings)["margin"] == DEFAULT_MARGIN
     assert json.loads(settings)["embedders"] == ["use", "e5"]
     assert json.loads(counts) == {k: v for k, v in report.counts.items() if k != "unaligned"}

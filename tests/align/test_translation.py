@@ -7,8 +7,8 @@ import zlib
 import numpy as np
 import pytest
 
-from align.pairs import read_pairs
-from align.translation import NULL, TermTranslator, TranslationScorer, train_model1
+from medkb.align.pairs import read_pairs
+from medkb.align.translation import NULL, TermTranslator, TranslationScorer, train_model1
 
 # German-English toy corpus of the textbook: "haus" only ever appears beside "das", so counting
 # co-occurrences alone cannot tell whether it means "the" or "house"; EM can, because "das"

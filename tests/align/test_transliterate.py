@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from rapidfuzz import fuzz
 
-from align.aligner import SOUND_FLOOR
-from align.pairs import read_candidates, read_pairs
-from align.transliterate import TransliterationScorer, romanize, sound_key
+from medkb.align.aligner import SOUND_FLOOR
+from medkb.align.pairs import read_candidates, read_pairs
+from medkb.align.transliterate import TransliterationScorer, romanize, sound_key
 
 # Katakana (with the long-vowel mark and the middle dot) and spaces: nothing but loanword spelling.
 KATAKANA_ONLY = re.compile(r"^[\u30a0-\u30ff ]+$")

@@ -1,8 +1,8 @@
 """Terminology matching in every language, with the Korean and Thai traps."""
 from __future__ import annotations
 
-from ingest.mentions.matcher import TermMatcher
-from ingest.segment import tokenize
+from medkb.ingest.mentions.matcher import TermMatcher
+from medkb.ingest.segment import tokenize
 
 
 def found(lang: str, labels: list[tuple[str, str]], text: str) -> list[tuple[str, tuple[str, ...]]]:

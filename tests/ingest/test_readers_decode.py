@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.readers import SUPPORTED_SUFFIXES, ReadOptions, read_path
-from kb.errors import InputError
+from medkb.ingest.readers import SUPPORTED_SUFFIXES, ReadOptions, read_path
+from medkb.store.errors import InputError
 
 THAI = "การรักษาผู้ป่วยโรคเบาหวานชนิดที่สอง\nผู้ป่วยควรได้รับการตรวจระดับน้ำตาลในเลือดเป็นประจำ และควบคุมอาหารอย่างเหมาะสม\n"
 JAPANESE = "糖尿病の治療について\n患者は定期的に血糖値を測定し、食事療法と運動療法を続けることが大切です。\n"

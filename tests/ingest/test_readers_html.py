@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.readers import ReadOptions, read_path
-from kb.errors import InputError
-from kb.records import Document
+from medkb.ingest.readers import ReadOptions, read_path
+from medkb.store.errors import InputError
+from medkb.store.records import Document
 from test_readers_invariants import assert_valid_sections, section_texts
 
 PAGE = """<!DOCTYPE html>

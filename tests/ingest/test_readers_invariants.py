@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.readers import ReadOptions, read_path
-from kb.records import Document, Section
+from medkb.ingest.readers import ReadOptions, read_path
+from medkb.store.records import Document, Section
 
 
 def assert_valid_sections(document: Document, body_lines: Iterable[str]) -> None:

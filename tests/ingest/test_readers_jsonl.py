@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.readers import ReadOptions, ReadResult, read_path
-from ingest.readers.text import detect_heading
-from kb.errors import InputError
-from kb.records import Document
+from medkb.ingest.readers import ReadOptions, ReadResult, read_path
+from medkb.ingest.readers.text import detect_heading
+from medkb.store.errors import InputError
+from medkb.store.records import Document
 from test_readers_invariants import assert_valid_sections, section_texts
 
 

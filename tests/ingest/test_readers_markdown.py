@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.readers import ReadOptions, read_path
-from kb.records import Document
+from medkb.ingest.readers import ReadOptions, read_path
+from medkb.store.records import Document
 from test_readers_invariants import assert_valid_sections, paths_of, section_texts
 
 

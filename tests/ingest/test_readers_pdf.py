@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from ingest.readers import ReadOptions, read_path
-from ingest.readers.pdf import repair_thai
-from kb.errors import InputError
+from medkb.ingest.readers import ReadOptions, read_path
+from medkb.ingest.readers.pdf import repair_thai
+from medkb.store.errors import InputError
 from test_readers_invariants import assert_valid_sections
 
 PAGES = [["Dengue fever", "Spread by mosquitoes."], [], ["Treatment", "Drink fluids and rest."]]

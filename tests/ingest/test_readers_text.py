@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.readers import ReadOptions, read_path
-from ingest.readers.text import detect_heading
+from medkb.ingest.readers import ReadOptions, read_path
+from medkb.ingest.readers.text import detect_heading
 from test_readers_invariants import assert_valid_sections, section_texts
 
 

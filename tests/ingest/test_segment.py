@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.segment import PassageSettings, cut_passages, tokenize
-from ingest.segment.normalize import normalize
-from ingest.segment.sentences import sentence_spans
-from kb.records import Document, Section
+from medkb.ingest.segment import PassageSettings, cut_passages, tokenize
+from medkb.ingest.segment.normalize import normalize
+from medkb.ingest.segment.sentences import sentence_spans
+from medkb.store.records import Document, Section
 
 SAMPLES = {
     "th": ("ผู้ป่วยโรคเบาหวานชนิดที่ 2 ควรตรวจระดับน้ำตาลในเลือด ทุก 3 เดือน", ["ผู้ป่วย", "ตรวจ", "น้ำตาล"]),
@@ -123,7 +123,7 @@ def test_passage_settings_reject_nonsense():
 
 @pytest.mark.parametrize("lang", sorted(SAMPLES))
 def test_every_language_has_stop_words_whatever_pipeline_tokenizes_it(lang):
-    from ingest.segment.dictionaries import stop_words
+    from medkb.ingest.segment.dictionaries import stop_words
 
     function_word = {"th": "และ", "zh": "的", "ja": "の", "ko": "그리고", "sw": "na", "yo": "ni", "en": "the"}[lang]
     assert function_word in stop_words(lang)

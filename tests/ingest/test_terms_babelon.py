@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.terms import load_terminology
-from kb.errors import InputError
-from kb.records import Label
+from medkb.ingest.terms import load_terminology
+from medkb.store.errors import InputError
+from medkb.store.records import Label
 
 HEADER = (
     "source\tsource_language\ttranslation_language\tsubject_id\tpredicate_id\t"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.terms import load_terminology
-from kb.languages import LANGUAGES
-from kb.records import Label
+from medkb.ingest.terms import load_terminology
+from medkb.store.languages import LANGUAGES
+from medkb.store.records import Label
 
 LEXICON = Path(__file__).resolve().parents[2] / "corpora" / "lexicon.tsv"
 

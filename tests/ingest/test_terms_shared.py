@@ -7,9 +7,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ingest.terms import load_terminology
-from kb.languages import LANGUAGES
-from kb.records import Concept
+from medkb.ingest.terms import load_terminology
+from medkb.store.languages import LANGUAGES
+from medkb.store.records import Concept
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.terms import load_terminology
-from kb.errors import InputError, UsageError
-from kb.records import Label
+from medkb.ingest.terms import load_terminology
+from medkb.store.errors import InputError, UsageError
+from medkb.store.records import Label
 
 
 def write(path: Path, text: str) -> Path:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kb import store
-from kb.schema import TABLES
+from medkb.store import database
+from medkb.store.schema import TABLES
 
 # Everything a build row holds except when it ran and how long it took.
 BUILD_COLUMNS = "build_id, tool_version, schema_version, lang, settings, settings_key, inputs, counts, problems"
@@ -13,7 +13,7 @@ BUILD_COLUMNS = "build_id, tool_version, schema_version, lang, settings, setting
 
 def store_tables(lang: str, home: Path) -> dict[str, list[tuple]]:
     """Every table's rows, all columns, in the order the store holds them."""
-    with store.open_existing(lang, home) as con:
+    with database.open_existing(lang, home) as con:
         return {
             table: con.execute(f"SELECT {BUILD_COLUMNS if table == 'builds' else '*'} FROM {table}").fetchall()
             for table in TABLES

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import corpora
+import medkb.corpora
 
 
 @pytest.fixture

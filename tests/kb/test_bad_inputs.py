@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import kb
-from kb import store
-from kb.cli import app
-from kb.errors import InputError
+import medkb
+from medkb.store import database
+from medkb.kb.cli.app import app
+from medkb.store.errors import InputError
 
 BOMB = """<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -42,7 +42,7 @@ def write_bad_files(folder: Path) -> dict[str, str]:
 
 def test_each_bad_file_is_skipped_and_named_with_its_problem(thai_corpus, home):
     expected = write_bad_files(thai_corpus / "bad")
-    report = kb.build("th", corpus=[thai_corpus], home=home)
+    report = medkb.build("th", corpus=[thai_corpus], home=home)
     skipped = {Path(s["path"]).name: s["problem"] for s in report.skipped}
     assert set(skipped) == set(expected)
     for name, word in expected.items():
@@ -52,23 +52,23 @@ def test_each_bad_file_is_skipped_and_named_with_its_problem(thai_corpus, home):
 
 
 def test_bad_files_added_later_lose_nothing_from_the_previous_store(thai_corpus, home):
-    first = kb.build("th", corpus=[thai_corpus], home=home)
+    first = medkb.build("th", corpus=[thai_corpus], home=home)
     write_bad_files(thai_corpus / "bad")
-    second = kb.build("th", corpus=[thai_corpus], home=home)
+    second = medkb.build("th", corpus=[thai_corpus], home=home)
     assert second.counts["documents"] == first.counts["documents"]
     assert second.counts["mentions"] == first.counts["mentions"]
     # still reported on the next, no-change build: the store remembers why a file is out
-    third = kb.build("th", corpus=[thai_corpus], home=home)
+    third = medkb.build("th", corpus=[thai_corpus], home=home)
     assert third.status == "up to date" and len(third.skipped) == len(second.skipped)
 
 
 def test_strict_mode_makes_a_bad_file_fatal_and_keeps_the_old_store(thai_corpus, home):
-    kb.build("th", corpus=[thai_corpus], home=home)
-    before = store.store_path("th", home).read_bytes()
+    medkb.build("th", corpus=[thai_corpus], home=home)
+    before = database.store_path("th", home).read_bytes()
     (thai_corpus / "empty.md").write_bytes(b"")
     with pytest.raises(InputError, match="empty.md"):
-        kb.build("th", corpus=[thai_corpus], home=home, strict=True)
-    assert store.store_path("th", home).read_bytes() == before
+        medkb.build("th", corpus=[thai_corpus], home=home, strict=True)
+    assert database.store_path("th", home).read_bytes() == before
 
 
 def test_cli_reports_errors_in_one_line_with_a_nonzero_exit(tmp_path, home):

@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 from build_equality import assert_same_store
 
-import corpora
-import kb
-import kb.builder
-import kb.corpus_terms
-from kb import store
-from kb.errors import InputError, UsageError
+import medkb.corpora
+import medkb
+import medkb.kb.build.builder
+import medkb.kb.build.corpus_terms
+from medkb.store import database
+from medkb.store.errors import InputError, UsageError
 
 
 def _rows(lang: str, home: Path, sql: str, params=()):
-    with store.open_existing(lang, home) as con:
+    with database.open_existing(lang, home) as con:
         return con.execute(sql, params).fetchall()
 
 
@@ -26,7 +26,7 @@ def _digest(path: Path) -> str:
 
 
 def test_default_thai_build_stores_documents_passages_concepts_and_mentions(home):
-    report = kb.build("th", home=home)
+    report = medkb.build("th", home=home)
     n_files = len(list(corpora.corpus_dir("th").glob("*.md")))
     assert report.status == "built" and report.files_read == n_files and not report.skipped
     counts = report.counts
@@ -56,30 +56,30 @@ def test_default_thai_build_stores_documents_passages_concepts_and_mentions(home
 
 
 def test_rebuilding_unchanged_inputs_does_no_work_and_writes_nothing(thai_corpus, home):
-    kb.build("th", corpus=[thai_corpus], home=home)
-    path = store.store_path("th", home)
+    medkb.build("th", corpus=[thai_corpus], home=home)
+    path = database.store_path("th", home)
     before = (_digest(path), path.stat().st_mtime_ns)
-    report = kb.build("th", corpus=[thai_corpus], home=home)
+    report = medkb.build("th", corpus=[thai_corpus], home=home)
     assert report.status == "up to date"
     assert report.files_read == 0 and report.files_reused == len(list(thai_corpus.glob("*.md")))
     assert (_digest(path), path.stat().st_mtime_ns) == before
 
 
 def test_touched_but_unchanged_files_are_not_read_again(thai_corpus, home):
-    kb.build("th", corpus=[thai_corpus], home=home)
+    medkb.build("th", corpus=[thai_corpus], home=home)
     some_file = next(thai_corpus.glob("*.md"))
     os.utime(some_file, ns=(some_file.stat().st_atime_ns, some_file.stat().st_mtime_ns + 10**9))
-    assert kb.build("th", corpus=[thai_corpus], home=home).files_read == 0
+    assert medkb.build("th", corpus=[thai_corpus], home=home).files_read == 0
 
 
 def test_changed_new_and_removed_files_are_processed_alone(thai_corpus, home):
-    first = kb.build("th", corpus=[thai_corpus], home=home)
+    first = medkb.build("th", corpus=[thai_corpus], home=home)
     files = sorted(thai_corpus.glob("*.md"))
     changed, removed = files[0], files[1]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n## เพิ่มเติม\nผู้ป่วยโรคเบาหวานควรออกกำลังกาย\n", encoding="utf-8")
     removed.unlink()
     (thai_corpus / "new-note.md").write_text("# บันทึกใหม่\n\n## วัณโรค\nผู้ป่วยวัณโรคต้องกินยาให้ครบ\n", encoding="utf-8")
-    report = kb.build("th", corpus=[thai_corpus], home=home)
+    report = medkb.build("th", corpus=[thai_corpus], home=home)
     assert (report.files_read, report.files_removed) == (2, 1)
     assert report.files_reused == len(files) - 2
     assert report.counts["documents"] == first.counts["documents"]
@@ -93,25 +93,25 @@ def test_changed_new_and_removed_files_are_processed_alone(thai_corpus, home):
 
 
 def test_changed_settings_rebuild_every_file(thai_corpus, home):
-    kb.build("th", corpus=[thai_corpus], home=home)
-    report = kb.build("th", corpus=[thai_corpus], home=home, passage_tokens=80, overlap_tokens=16)
+    medkb.build("th", corpus=[thai_corpus], home=home)
+    report = medkb.build("th", corpus=[thai_corpus], home=home, passage_tokens=80, overlap_tokens=16)
     assert report.files_read == len(list(thai_corpus.glob("*.md")))
 
 
 def test_a_failed_strict_build_leaves_the_previous_store_intact(thai_corpus, home):
-    kb.build("th", corpus=[thai_corpus], home=home)
-    path = store.store_path("th", home)
+    medkb.build("th", corpus=[thai_corpus], home=home)
+    path = database.store_path("th", home)
     before = _digest(path)
     (thai_corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe" * 100)
     with pytest.raises(InputError, match="broken.txt"):
-        kb.build("th", corpus=[thai_corpus], home=home, strict=True)
+        medkb.build("th", corpus=[thai_corpus], home=home, strict=True)
     assert _digest(path) == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["th.duckdb", "th.index"]  # no temporary files left
 
 
 def test_an_interrupted_build_leaves_the_previous_store_intact(thai_corpus, home, monkeypatch):
-    kb.build("th", corpus=[thai_corpus], home=home)
-    path = store.store_path("th", home)
+    medkb.build("th", corpus=[thai_corpus], home=home)
+    path = database.store_path("th", home)
     before = _digest(path)
     next(thai_corpus.glob("*.md")).write_text("# แก้ไข\n\nข้อความใหม่\n", encoding="utf-8")
     (thai_corpus / "another.md").write_text("# ใหม่\n\nข้อความ\n", encoding="utf-8")
@@ -123,45 +123,45 @@ def test_an_interrupted_build_leaves_the_previous_store_intact(thai_corpus, home
             raise KeyboardInterrupt
         return real(con, result, taken)
 
-    real = kb.builder.write_file_result
-    monkeypatch.setattr(kb.builder, "write_file_result", interrupted)
+    real = medkb.builder.write_file_result
+    monkeypatch.setattr(medkb.builder, "write_file_result", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        kb.build("th", corpus=[thai_corpus], home=home)
+        medkb.build("th", corpus=[thai_corpus], home=home)
     assert _digest(path) == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["th.duckdb", "th.index"]
 
 
 def test_unknown_language_missing_and_empty_corpus_are_clear_errors(tmp_path, home):
     with pytest.raises(UsageError, match="unknown language 'xx'.*th, zh, ja, ko, sw, yo, en"):
-        kb.build("xx", home=home)
+        medkb.build("xx", home=home)
     with pytest.raises(UsageError, match="corpus not found: .*nowhere"):
-        kb.build("th", corpus=[tmp_path / "nowhere"], home=home)
+        medkb.build("th", corpus=[tmp_path / "nowhere"], home=home)
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "notes.docx").write_bytes(b"PK")
     with pytest.raises(UsageError, match="no corpus files in .*empty"):
-        kb.build("th", corpus=[tmp_path / "empty"], home=home)
+        medkb.build("th", corpus=[tmp_path / "empty"], home=home)
     with pytest.raises(UsageError, match="terminology not found"):
-        kb.build("th", terms=[tmp_path / "missing.tsv"], home=home)
-    assert not store.store_path("th", home).exists()
+        medkb.build("th", terms=[tmp_path / "missing.tsv"], home=home)
+    assert not database.store_path("th", home).exists()
 
 
 def test_a_second_build_of_the_same_store_waits_its_turn(home):
-    target = store.store_path("th", home)
+    target = database.store_path("th", home)
     target.parent.mkdir(parents=True)
     target.with_name(f".{target.name}.lock").write_text(str(os.getppid()))
     with pytest.raises(UsageError, match="another build"):
-        kb.build("th", home=home)
+        medkb.build("th", home=home)
 
 
 def test_a_lock_left_by_a_killed_build_is_taken_over(home):
-    target = store.store_path("th", home)
+    target = database.store_path("th", home)
     target.parent.mkdir(parents=True)
     target.with_name(f".{target.name}.lock").write_text("999999999")
-    assert kb.build("th", home=home).status == "built"
+    assert medkb.build("th", home=home).status == "built"
 
 
 def test_terminology_files_are_recorded_with_their_hashes(home):
-    kb.build("th", home=home)
+    medkb.build("th", home=home)
     rows = _rows("th", home, "SELECT name, sha256, n_concepts FROM terminologies")
     assert rows == [("seed", store_sha(corpora.SEED_LEXICON), rows[0][2])]
     assert rows[0][2] >= 200
@@ -178,15 +178,15 @@ def test_committing_on_the_way_and_matching_in_batches_give_the_same_store(thai_
     transaction and one batch: the same rows, also after a rebuild that changes and removes files."""
 
     def build_both():
-        kb.build("th", corpus=[thai_corpus], home=tmp_path / "once", embedder=None)
+        medkb.build("th", corpus=[thai_corpus], home=tmp_path / "once", embedder=None)
         with monkeypatch.context() as patch:
-            patch.setattr(kb.builder, "COMMIT_BYTES", 1)
-            patch.setattr(kb.corpus_terms, "MATCH_BATCH", 7)
-            kb.build("th", corpus=[thai_corpus], home=tmp_path / "often", embedder=None)
+            patch.setattr(medkb.builder, "COMMIT_BYTES", 1)
+            patch.setattr(medkb.corpus_terms, "MATCH_BATCH", 7)
+            medkb.build("th", corpus=[thai_corpus], home=tmp_path / "often", embedder=None)
 
     build_both()
     assert_same_store("th", tmp_path / "once", tmp_path / "often")
-    with store.open_existing("th", tmp_path / "often") as con:
+    with database.open_existing("th", tmp_path / "often") as con:
         assert con.execute("SELECT count(*) FROM mentions WHERE method = 'discovered'").fetchone()[0] > 7
     files = sorted(thai_corpus.glob("*.md"))
     files[0].write_text(files[0].read_text(encoding="utf-8") + "\n## เพิ่มเติม\nผู้ป่วยโรคเบาหวานควรออกกำลังกาย\n", encoding="utf-8")

@@ -10,11 +10,11 @@ import pytest
 from build_equality import assert_same_store, colliding_corpus, jsonl_slice, write_jsonl
 from test_bad_inputs import write_bad_files
 
-import corpora
-import kb
-import kb.parallel
-from kb import store
-from kb.errors import InputError, UsageError
+import medkb.corpora
+import medkb
+import medkb.kb.build.parallel
+from medkb.store import database
+from medkb.store.errors import InputError, UsageError
 
 distributed = pytest.importorskip("distributed", reason="the distributed build needs Dask: pip install 'medkb[dask]'")
 
@@ -27,9 +27,9 @@ def scheduler():
 
 def _build_both(lang: str, corpus: list[Path], tmp_path: Path, scheduler: str, **options):
     """The same corpus built here by one worker and on the cluster; both reports."""
-    local = kb.build(lang, corpus=corpus, home=tmp_path / "local", embedder=None, **options)
+    local = medkb.build(lang, corpus=corpus, home=tmp_path / "local", embedder=None, **options)
     shards = tmp_path / "shards"
-    on_dask = kb.build(lang, corpus=corpus, home=tmp_path / "dask", embedder=None, cluster=scheduler, shards=shards, **options)
+    on_dask = medkb.build(lang, corpus=corpus, home=tmp_path / "dask", embedder=None, cluster=scheduler, shards=shards, **options)
     assert not any(shards.iterdir()), "shards are removed once merged"
     return local, on_dask
 
@@ -47,15 +47,15 @@ def test_a_dask_build_of_medquad_equals_the_local_build(shared_data, tmp_path, s
     records = jsonl_slice(shared_data / "corpora" / "en_medquad" / "medquad_passages.jsonl", 600)
     for start in range(0, 600, 150):
         write_jsonl(corpus / f"medquad-{start // 150}.jsonl", records[start : start + 150])
-    monkeypatch.setattr(kb.parallel, "BATCH_BYTES", 96 * 1024)  # files in parts, parts on both workers
+    monkeypatch.setattr(medkb.parallel, "BATCH_BYTES", 96 * 1024)  # files in parts, parts on both workers
     local, _ = _build_both("en", [corpus], tmp_path, scheduler)
     assert local.counts["abbreviations"] > 50 and local.counts["passages"] > 1000
     assert_same_store("en", tmp_path / "local", tmp_path / "dask")
 
 
 def test_a_local_cluster_started_for_the_build_gives_the_same_store(tmp_path):
-    kb.build("th", home=tmp_path / "local", embedder=None)
-    kb.build("th", home=tmp_path / "dask", embedder=None, cluster="local", workers=2)
+    medkb.build("th", home=tmp_path / "local", embedder=None)
+    medkb.build("th", home=tmp_path / "dask", embedder=None, cluster="local", workers=2)
     assert_same_store("th", tmp_path / "local", tmp_path / "dask")
     assert sorted(p.name for p in (tmp_path / "dask").iterdir()) == ["th.duckdb", "th.index"]  # shards beside the store, removed
 
@@ -76,11 +76,11 @@ def test_bad_files_are_skipped_and_reported_and_strict_keeps_the_old_store(thai_
     local, on_dask = _build_both("th", [thai_corpus], tmp_path, scheduler)
     assert on_dask.skipped == local.skipped and len(local.skipped) == 7
     assert_same_store("th", tmp_path / "local", tmp_path / "dask")
-    before = store.store_path("th", tmp_path / "dask").read_bytes()
+    before = database.store_path("th", tmp_path / "dask").read_bytes()
     (thai_corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe" * 100)
     with pytest.raises(InputError, match="broken.txt"):
-        kb.build("th", corpus=[thai_corpus], home=tmp_path / "dask", embedder=None, cluster=scheduler, shards=tmp_path / "shards", strict=True)
-    assert store.store_path("th", tmp_path / "dask").read_bytes() == before
+        medkb.build("th", corpus=[thai_corpus], home=tmp_path / "dask", embedder=None, cluster=scheduler, shards=tmp_path / "shards", strict=True)
+    assert database.store_path("th", tmp_path / "dask").read_bytes() == before
 
 
 def test_document_ids_taken_twice_go_to_the_first_file(tmp_path, scheduler):
@@ -91,4 +91,4 @@ def test_document_ids_taken_twice_go_to_the_first_file(tmp_path, scheduler):
 
 def test_a_cluster_address_needs_a_shared_shard_folder(tmp_path, scheduler):
     with pytest.raises(UsageError, match="--shards"):
-        kb.build("th", home=tmp_path, embedder=None, cluster=scheduler)
+        medkb.build("th", home=tmp_path, embedder=None, cluster=scheduler)

@@ -9,22 +9,22 @@ from build_equality import assert_same_store, colliding_corpus, jsonl_slice, wri
 from test_bad_inputs import write_bad_files
 from typer.testing import CliRunner
 
-import corpora
-import kb
-import kb.parallel
-from ingest.pipeline import IngestSettings
-from kb import store
-from kb.cli import app
-from kb.errors import IngestError, InputError
-from kb.inputs import find_corpus_files
+import medkb.corpora
+import medkb
+import medkb.kb.build.parallel
+from medkb.ingest.pipeline import IngestSettings
+from medkb.store import database
+from medkb.kb.cli.app import app
+from medkb.store.errors import IngestError, InputError
+from medkb.kb.build.inputs import find_corpus_files
 
 WORKERS = 2
 
 
 def _build_both(lang: str, corpus: list[Path], tmp_path: Path, **options):
     """The same corpus built by one worker and by a pool; both reports."""
-    one = kb.build(lang, corpus=corpus, home=tmp_path / "one", embedder=None, **options)
-    pool = kb.build(lang, corpus=corpus, home=tmp_path / "pool", embedder=None, workers=WORKERS, **options)
+    one = medkb.build(lang, corpus=corpus, home=tmp_path / "one", embedder=None, **options)
+    pool = medkb.build(lang, corpus=corpus, home=tmp_path / "pool", embedder=None, workers=WORKERS, **options)
     return one, pool
 
 
@@ -41,10 +41,10 @@ def test_large_jsonl_files_are_processed_in_parts_with_the_same_result(shared_da
     write_jsonl(corpus / "nando-1.jsonl", records[:30])
     write_jsonl(corpus / "nando-2.jsonl", records[30:])
     terms = [shared_data / "terms" / "ja_hpo_dev.tsv", shared_data / "terms" / "ja_nando_dev.tsv"]
-    whole = kb.build("ja", corpus=[corpus], terms=terms, home=tmp_path / "whole", embedder=None)
+    whole = medkb.build("ja", corpus=[corpus], terms=terms, home=tmp_path / "whole", embedder=None)
     assert whole.counts["mentions"] > 1000
-    monkeypatch.setattr(kb.parallel, "BATCH_BYTES", 64 * 1024)  # parts of 64 KB: the first file in several
-    assert max(u.part.count for u in kb.parallel.work_units(find_corpus_files([corpus]))) > 3
+    monkeypatch.setattr(medkb.parallel, "BATCH_BYTES", 64 * 1024)  # parts of 64 KB: the first file in several
+    assert max(u.part.count for u in medkb.parallel.work_units(find_corpus_files([corpus]))) > 3
     _build_both("ja", [corpus], tmp_path, terms=terms)
     assert_same_store("ja", tmp_path / "whole", tmp_path / "one")  # one process, file by file or part by part
     assert_same_store("ja", tmp_path / "whole", tmp_path / "pool")
@@ -72,12 +72,12 @@ def test_bad_files_are_skipped_and_reported_as_by_one_worker(thai_corpus, tmp_pa
 
 def test_strict_fails_on_the_first_bad_file_and_keeps_the_old_store(thai_corpus, tmp_path):
     home = tmp_path / "home"
-    kb.build("th", corpus=[thai_corpus], home=home, embedder=None, workers=WORKERS)
-    before = store.store_path("th", home).read_bytes()
+    medkb.build("th", corpus=[thai_corpus], home=home, embedder=None, workers=WORKERS)
+    before = database.store_path("th", home).read_bytes()
     (thai_corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe" * 100)
     with pytest.raises(InputError, match="broken.txt"):
-        kb.build("th", corpus=[thai_corpus], home=home, embedder=None, workers=WORKERS, strict=True)
-    assert store.store_path("th", home).read_bytes() == before
+        medkb.build("th", corpus=[thai_corpus], home=home, embedder=None, workers=WORKERS, strict=True)
+    assert database.store_path("th", home).read_bytes() == before
     assert sorted(p.name for p in home.iterdir()) == ["th.duckdb", "th.index"]  # no copy, no shards left
 
 
@@ -92,22 +92,22 @@ def test_document_ids_taken_twice_go_to_the_first_file_in_every_mode(tmp_path):
     assert pool.problems == one.problems
     assert_same_store("en", tmp_path / "one", tmp_path / "pool")
     with pytest.raises(InputError, match="b.jsonl: document id 'shared'"):
-        kb.build("en", corpus=[corpus], home=tmp_path / "strict", embedder=None, workers=WORKERS, strict=True)
+        medkb.build("en", corpus=[corpus], home=tmp_path / "strict", embedder=None, workers=WORKERS, strict=True)
 
 
 def test_a_fault_in_a_worker_names_the_file(tmp_path, monkeypatch):
     def broken(*args):
         raise ValueError("a fault")
 
-    monkeypatch.setattr(kb.parallel, "process_file", broken)
-    unit = kb.parallel.work_units(find_corpus_files([corpora.corpus_dir("th")]))[0]
+    monkeypatch.setattr(medkb.parallel, "process_file", broken)
+    unit = medkb.parallel.work_units(find_corpus_files([corpora.corpus_dir("th")]))[0]
     with pytest.raises(IngestError, match=f"{unit.path}: ValueError: a fault"):
-        kb.parallel.ingest_batch(0, [unit], IngestSettings("th"), tmp_path)
+        medkb.parallel.ingest_batch(0, [unit], IngestSettings("th"), tmp_path)
 
 
 def test_the_cli_builds_with_workers(tmp_path):
     result = CliRunner().invoke(app, ["build", "--lang", "th", "--home", str(tmp_path / "pool"), "--workers", "2", "--embedder", "none", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["status"] == "built"
-    kb.build("th", home=tmp_path / "one", embedder=None)
+    medkb.build("th", home=tmp_path / "one", embedder=None)
     assert_same_store("th", tmp_path / "one", tmp_path / "pool")

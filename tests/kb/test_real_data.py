@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import kb
-from ingest.mentions import abbreviations
-from kb import store
+import medkb
+from medkb.ingest.mentions import abbreviations
+from medkb.store import database
 
 JA_TERMS = ("ja_hpo_dev.tsv", "ja_nando_dev.tsv", "ja_tico_dev.tsv")
 
@@ -17,7 +17,7 @@ JA_TERMS = ("ja_hpo_dev.tsv", "ja_nando_dev.tsv", "ja_tico_dev.tsv")
 @pytest.fixture(scope="module")
 def ja_nando(shared_data: Path, tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("ja_home")
-    report = kb.build(
+    report = medkb.build(
         "ja", corpus=[shared_data / "corpora" / "ja_nando"], terms=[shared_data / "terms" / t for t in JA_TERMS], home=home,
         embedder=None,  # these tests read the store; passage vectors are tested in tests/retrieve
     )
@@ -30,12 +30,12 @@ def en_medquad(shared_data: Path, tmp_path_factory) -> Path:
     if not abbreviations.available():
         pytest.skip("scispacy is not installed (the abbrev extra): English abbreviations are not detected")
     home = tmp_path_factory.mktemp("en_home")
-    kb.build("en", corpus=[shared_data / "corpora" / "en_medquad"], home=home, embedder=None)  # the store, not vectors
+    medkb.build("en", corpus=[shared_data / "corpora" / "en_medquad"], home=home, embedder=None)  # the store, not vectors
     return home
 
 
 def _query(lang: str, home: Path, sql: str, params=()):
-    with store.open_existing(lang, home) as con:
+    with database.open_existing(lang, home) as con:
         return con.execute(sql, params).fetchall()
 
 

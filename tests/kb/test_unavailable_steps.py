@@ -7,9 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from ingest.mentions import abbreviations
-from kb.builder import build
-from kb.cli import app
+from medkb.ingest.mentions import abbreviations
+from medkb.kb.build.builder import build
+from medkb.kb.cli.app import app
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from reason.question import Question
+from medkb.reason.question import Question
 
 
 @dataclass

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from align.store_alignment import align
-from kb.builder import build
-from reason.client import ChatClient
-from reason.config import ModelConfig
+from medkb.align.store_alignment import align
+from medkb.kb.build.builder import build
+from medkb.reason.client import ChatClient
+from medkb.reason.config import ModelConfig
 
 pytest.importorskip("openai", reason="the co-reasoning layer needs medkb[reason]")
 

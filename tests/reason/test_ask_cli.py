@@ -6,7 +6,7 @@ import json
 from typer.testing import CliRunner
 
 from clinic import THAI
-from kb.cli import app
+from medkb.kb.cli.app import app
 from openai_stub import completion
 
 RUN = CliRunner()

@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from openai_stub import Response, completion, error
-from reason.client import ModelError
+from medkb.reason.client import ModelError
 
 MESSAGES = [{"role": "system", "content": "Say hi."}, {"role": "user", "content": "hi"}]
 

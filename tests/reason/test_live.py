@@ -12,8 +12,8 @@ import os
 import pytest
 
 from clinic import THAI
-from reason.config import ModelConfig
-from reason.pipeline import CoReasoner
+from medkb.reason.config import ModelConfig
+from medkb.reason.pipeline import CoReasoner
 
 LIVE_MODEL = os.environ.get("MEDKB_LIVE_MODEL")
 

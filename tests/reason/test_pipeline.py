@@ -8,9 +8,9 @@ import pytest
 
 from clinic import CASES, THAI
 from openai_stub import Response, completion, error, stage_of
-from reason.client import ModelError
-from reason.pipeline import CoReasoner
-from reason.structured import InvalidReply
+from medkb.reason.client import ModelError
+from medkb.reason.pipeline import CoReasoner
+from medkb.reason.structured import InvalidReply
 
 STAGES = ["translate", "reason", "chain", "align", "fuse", "retrieve", "synthesise"]
 
@@ -73,7 +73,7 @@ def test_the_two_languages_reason_at_the_same_time(reason_home, serve, client_of
 def test_an_english_version_skips_translation(reason_home, serve, client_of):
     server = serve(THAI.replies)
     english = THAI.english
-    from reason.question import Question
+    from medkb.reason.question import Question
 
     with CoReasoner("th", reason_home, client=client_of(server)) as reasoner:
         answer = reasoner.ask(THAI.question, Question("x " + english["question"], "en", english["options"]))
@@ -152,7 +152,7 @@ def test_an_answer_outside_the_options_is_refused_after_repairs(reason_home, ser
 
 
 def test_the_question_language_must_be_the_stores(reason_home, serve, client_of):
-    from kb.errors import UsageError
+    from medkb.store.errors import UsageError
 
     with CoReasoner("ja", reason_home, client=client_of(serve(THAI.replies))) as reasoner, pytest.raises(UsageError, match="a th question asked of the ja"):
         reasoner.ask(THAI.question)

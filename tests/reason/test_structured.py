@@ -6,9 +6,9 @@ import json
 import pytest
 
 from openai_stub import completion
-from reason.question import Question
-from reason.schemas import ChainConcept, ConceptChain, Reasoning
-from reason.structured import InvalidReply, ask_structured, extract_json
+from medkb.reason.question import Question
+from medkb.reason.schemas import ChainConcept, ConceptChain, Reasoning
+from medkb.reason.structured import InvalidReply, ask_structured, extract_json
 
 MESSAGES = [{"role": "system", "content": "Reason."}, {"role": "user", "content": "{}"}]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieve.searcher import KnowledgeBase
+from medkb.retrieve.searcher import KnowledgeBase
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from retrieve.integration import MissingExtra
+from medkb.retrieve.integration import MissingExtra
 
 DIABETES = "เบาหวาน"
 
@@ -20,7 +20,7 @@ def reference(thai_kb, query: str, k: int, **options) -> list[str]:
 @pytest.fixture(scope="module")
 def langchain_retriever(built_home):
     pytest.importorskip("langchain_core")
-    from retrieve.adapters.langchain import MedkbRetriever
+    from medkb.retrieve.adapters.langchain import MedkbRetriever
 
     retriever = MedkbRetriever(lang="th", home=built_home, k=3)
     yield retriever
@@ -30,7 +30,7 @@ def langchain_retriever(built_home):
 @pytest.fixture(scope="module")
 def llamaindex_retriever(built_home):
     pytest.importorskip("llama_index.core")
-    from retrieve.adapters.llamaindex import MedkbRetriever
+    from medkb.retrieve.adapters.llamaindex import MedkbRetriever
 
     retriever = MedkbRetriever("th", built_home, k=3)
     yield retriever
@@ -43,7 +43,7 @@ def haystack_pipeline(built_home):
     haystack = pytest.importorskip("haystack")
     from haystack.components.builders import PromptBuilder
 
-    from retrieve.adapters.haystack import MedkbRetriever
+    from medkb.retrieve.adapters.haystack import MedkbRetriever
 
     pipeline = haystack.Pipeline()
     pipeline.add_component("medkb", MedkbRetriever("th", str(built_home), top_k=3))
@@ -72,7 +72,7 @@ def test_langchain_async_and_cross_lingual(langchain_retriever, thai_kb):
 
 
 def test_langchain_passes_mode_on(built_home, thai_kb):
-    from retrieve.adapters.langchain import MedkbRetriever
+    from medkb.retrieve.adapters.langchain import MedkbRetriever
 
     retriever = MedkbRetriever(lang="th", home=built_home, k=5, mode="bm25")
     try:
@@ -117,17 +117,17 @@ def test_haystack_top_k_at_run_time(haystack_pipeline, thai_kb):
 
 def test_haystack_pipeline_serialises_the_component(haystack_pipeline, built_home):
     described = haystack_pipeline.to_dict()["components"]["medkb"]
-    assert described["type"] == "retrieve.adapters.haystack.MedkbRetriever"
+    assert described["type"] == "medkb.retrieve.adapters.haystack.MedkbRetriever"
     assert described["init_parameters"] == {"lang": "th", "home": str(built_home), "top_k": 3, "mode": "hybrid", "query_lang": None}
 
 
 @pytest.mark.parametrize(
     ("module", "library", "extra"),
     [
-        ("retrieve.adapters.langchain", "langchain_core.retrievers", "langchain"),
-        ("retrieve.adapters.llamaindex", "llama_index.core.retrievers", "llamaindex"),
-        ("retrieve.adapters.haystack", "haystack", "haystack"),
-        ("kb.server", "fastapi", "serve"),
+        ("medkb.retrieve.adapters.langchain", "langchain_core.retrievers", "langchain"),
+        ("medkb.retrieve.adapters.llamaindex", "llama_index.core.retrievers", "llamaindex"),
+        ("medkb.retrieve.adapters.haystack", "haystack", "haystack"),
+        ("medkb.kb.server", "fastapi", "serve"),
     ],
 )
 def test_a_missing_library_names_its_extra(monkeypatch, module, library, extra):

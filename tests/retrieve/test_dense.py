@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieve.dense import ANN_FILE, ANN_MIN_PASSAGES, NPROBE, DenseIndex
-from retrieve.fusion import top_k
+from medkb.retrieve.dense import ANN_FILE, ANN_MIN_PASSAGES, NPROBE, DenseIndex
+from medkb.retrieve.fusion import top_k
 
 
 def unit_rows(n: int, dim: int, seed: int) -> np.ndarray:
@@ -64,9 +64,9 @@ def test_from_its_threshold_the_approximate_index_finds_the_top_hits_of_exact_se
 
 
 def test_without_faiss_a_large_store_is_searched_exactly(tmp_path, monkeypatch):
-    import retrieve.dense
+    import medkb.retrieve.dense
 
-    monkeypatch.setattr(retrieve.dense, "ann_installed", lambda: False)
+    monkeypatch.setattr(medkb.retrieve.dense, "ann_installed", lambda: False)
     vectors = clustered(ANN_MIN_PASSAGES, dim=8)
     DenseIndex.save(tmp_path, vectors)
     assert not (tmp_path / ANN_FILE).exists()
@@ -77,10 +77,10 @@ def test_without_faiss_a_large_store_is_searched_exactly(tmp_path, monkeypatch):
 def test_the_approximate_index_trains_on_enough_points_for_its_clusters(tmp_path, monkeypatch, capfd):
     """A sample smaller than faiss's 39 points per cluster trains poor clusters (faiss warns on stderr)."""
     pytest.importorskip("faiss", reason="the ann extra (faiss-cpu) is not installed")
-    import retrieve.dense
+    import medkb.retrieve.dense
 
-    monkeypatch.setattr(retrieve.dense, "TRAIN_SAMPLE", 1_000)
+    monkeypatch.setattr(medkb.retrieve.dense, "TRAIN_SAMPLE", 1_000)
     vectors = clustered(20_000, dim=16)
-    index = retrieve.dense.build_ann(vectors)
-    assert index.ntotal == 20_000 and index.nlist > 1_000 // retrieve.dense.TRAIN_PER_CLUSTER
+    index = medkb.retrieve.dense.build_ann(vectors)
+    assert index.ntotal == 20_000 and index.nlist > 1_000 // medkb.retrieve.dense.TRAIN_PER_CLUSTER
     assert "training points" not in capfd.readouterr().err

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kb.builder import build
-from kb.cli import app
-from kb.errors import InputError
-from retrieve.evaluate import _metrics, eval_retrieve, read_queries
+from medkb.kb.build.builder import build
+from medkb.kb.cli.app import app
+from medkb.store.errors import InputError
+from medkb.retrieve.retrieval_eval import _metrics, eval_retrieve, read_queries
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from retrieve_queries import nando_queries  # noqa: E402

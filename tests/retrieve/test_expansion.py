@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieve.expansion import ConceptExpander, QueryConcept
-from retrieve.searcher import _concept_share
+from medkb.retrieve.expansion import ConceptExpander, QueryConcept
+from medkb.retrieve.searcher import _concept_share
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieve.fusion import RRF_K, normalised_scores, reciprocal_rank, top_k
+from medkb.retrieve.fusion import RRF_K, normalised_scores, reciprocal_rank, top_k
 
 
 def test_top_k_orders_by_score_then_row_and_drops_zeros():

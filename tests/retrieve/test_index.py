@@ -8,11 +8,11 @@ import shutil
 import numpy as np
 import pytest
 
-import retrieve.index
-from kb import store
-from kb.builder import build
-from retrieve.embedding import passage_embedder
-from retrieve.index import build_index, ensure_index, index_dir, load_index
+import medkb.retrieve.index
+from medkb.store import database
+from medkb.kb.build.builder import build
+from medkb.retrieve.embedding import passage_embedder
+from medkb.retrieve.index import build_index, ensure_index, index_dir, load_index
 
 CORPUS = {
     "dengue.md": "# Dengue\n\nDengue fever causes high fever, rash and low platelets. Warning signs need hospital care.\n",
@@ -34,14 +34,14 @@ def small_home(tmp_path):
 def test_build_leaves_a_current_index_with_every_passage(small_home):
     _, home = small_home
     index = load_index("en", home)
-    with store.open_existing("en", home) as con:
+    with database.open_existing("en", home) as con:
         passages = sorted(r[0] for r in con.execute("SELECT passage_id FROM passages").fetchall())
-        build_id = store.latest_build(con)["build_id"]
+        build_id = database.latest_build(con)["build_id"]
     assert sorted(index.passage_ids) == passages
     assert index.manifest.build_id == build_id and index.manifest.embedder == "use"
     assert index.dense.vectors.shape == (len(passages), 512)  # USE vectors
     assert np.allclose(np.linalg.norm(index.dense.vectors, axis=1), 1, atol=1e-3)
-    with store.open_existing("en", home) as con:
+    with database.open_existing("en", home) as con:
         stored = con.execute(
             "SELECT p.text, p.section_path, d.title FROM passages p JOIN documents d USING (doc_id) ORDER BY p.doc_id, p.ordinal"
         ).fetchall()
@@ -53,8 +53,8 @@ def test_build_leaves_a_current_index_with_every_passage(small_home):
 def test_changed_store_rebuilds_and_reuses_vectors_of_unchanged_passages(small_home, monkeypatch):
     corpus, home = small_home
     embedded: list[str] = []
-    real = retrieve.index.encode_passages
-    monkeypatch.setattr(retrieve.index, "encode_passages", lambda name, texts: embedded.extend(texts) or real(name, texts))
+    real = medkb.retrieve.index.encode_passages
+    monkeypatch.setattr(medkb.retrieve.index, "encode_passages", lambda name, texts: embedded.extend(texts) or real(name, texts))
     (corpus / "malaria.md").write_text("# Malaria\n\nMalaria is spread by mosquitoes; artemisinin treats it.\n", encoding="utf-8")
     build("en", corpus=[corpus], home=home)
     index = load_index("en", home)
@@ -85,7 +85,7 @@ def test_a_failed_index_build_keeps_the_previous_index(small_home, monkeypatch):
     def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(retrieve.index, "_write_concepts", broken)
+    monkeypatch.setattr(medkb.retrieve.index, "_write_concepts", broken)
     with pytest.raises(RuntimeError):
         build_index("en", home, "e5")
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before

@@ -6,11 +6,11 @@ import shutil
 
 import pytest
 
-from align.relations import intra_language_edges
-from kb import store
-from kb.schema import node_id
-from retrieve.index import index_dir
-from retrieve.searcher import KnowledgeBase, lookup
+from medkb.align.relations import intra_language_edges
+from medkb.store import database
+from medkb.store.schema import node_id
+from medkb.retrieve.index import index_dir
+from medkb.retrieve.searcher import KnowledgeBase, lookup
 
 EVIDENCE = '{"fixture": "a same_as edge as kb align writes it"}'
 
@@ -20,13 +20,13 @@ def linked_home(built_home, tmp_path_factory):
     """The search stores with their intra-language edges and one same_as edge, as kb align leaves them."""
     home = tmp_path_factory.mktemp("linked")
     for lang in ("th", "en"):
-        shutil.copy(store.store_path(lang, built_home), store.store_path(lang, home))
+        shutil.copy(database.store_path(lang, built_home), database.store_path(lang, home))
         shutil.copytree(index_dir(lang, built_home), index_dir(lang, home))
-        with store.connect(store.store_path(lang, home)) as con:
-            store.insert(con, "edges", intra_language_edges(con, lang))
-    with store.connect(store.store_path("th", home)) as con:
+        with database.connect(database.store_path(lang, home)) as con:
+            database.insert(con, "edges", intra_language_edges(con, lang))
+    with database.connect(database.store_path("th", home)) as con:
         edge = (node_id("th", "medkb:tuberculosis"), node_id("en", "medkb:tuberculosis"), "same_as", 1.0, ["shared_id"], EVIDENCE)
-        store.insert(con, "edges", [edge])
+        database.insert(con, "edges", [edge])
     return home
 
 

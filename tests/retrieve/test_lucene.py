@@ -16,14 +16,14 @@ from collections import Counter
 import numpy as np
 import pytest
 
-import retrieve.lucene
-from kb import store
-from kb.builder import build
-from retrieve import lucene_jvm
-from retrieve.analyzer import query_terms
-from retrieve.index import build_index
-from retrieve.searcher import KnowledgeBase
-from retrieve.sparse import BM25Params, SparseIndex
+import medkb.retrieve.lucene
+from medkb.store import database
+from medkb.kb.build.builder import build
+from medkb.retrieve import lucene_jvm
+from medkb.retrieve.analyzer import query_terms
+from medkb.retrieve.index import build_index
+from medkb.retrieve.searcher import KnowledgeBase
+from medkb.retrieve.sparse import BM25Params, SparseIndex
 
 pytestmark = pytest.mark.skipif(
     not lucene_jvm.available(),
@@ -52,13 +52,13 @@ def medquad_engines(medquad, tmp_path_factory):
     corpus, _ = medquad
     folder = tmp_path_factory.mktemp("lucene")
     patch = pytest.MonkeyPatch()
-    patch.setattr(retrieve.lucene, "PART_PASSAGES", 1000)
-    writer = retrieve.lucene.LuceneWriter(folder, PARAMS, threads=2)
+    patch.setattr(medkb.retrieve.lucene, "PART_PASSAGES", 1000)
+    writer = medkb.retrieve.lucene.LuceneWriter(folder, PARAMS, threads=2)
     for start in range(0, len(corpus), 700):
         writer.add(corpus[start : start + 700])
     writer.finish()
     patch.undo()
-    return SparseIndex.build(corpus, PARAMS), retrieve.lucene.LuceneIndex(folder, PARAMS, len(corpus)), folder
+    return SparseIndex.build(corpus, PARAMS), medkb.retrieve.lucene.LuceneIndex(folder, PARAMS, len(corpus)), folder
 
 
 def lucene_formula(corpus: list[list[str]], weighted: dict[str, float], params: BM25Params) -> np.ndarray:
@@ -140,7 +140,7 @@ def test_vocabulary_and_held_terms_are_those_of_bm25s(medquad, medquad_engines):
 
 def lucene_terms(folder) -> set[str]:
     """Every term of the Lucene index's contents field, read from Lucene itself."""
-    path = lucene_jvm.java_class("java.io.File")(str(folder / retrieve.lucene.LUCENE_DIR)).toPath()
+    path = lucene_jvm.java_class("java.io.File")(str(folder / medkb.retrieve.lucene.LUCENE_DIR)).toPath()
     reader = lucene_jvm.java_class("org.apache.lucene.index.DirectoryReader").open(lucene_jvm.java_class("org.apache.lucene.store.FSDirectory").open(path))
     found = set()
     for leaf in reader.leaves().toArray():
@@ -169,7 +169,7 @@ def store_pair(request, tmp_path_factory):
     lang = request.param
     bm25s_home, lucene_home = tmp_path_factory.mktemp(f"{lang}-bm25s"), tmp_path_factory.mktemp(f"{lang}-lucene")
     build(lang, home=bm25s_home, embedder=None)
-    shutil.copyfile(store.store_path(lang, bm25s_home), store.store_path(lang, lucene_home))
+    shutil.copyfile(database.store_path(lang, bm25s_home), database.store_path(lang, lucene_home))
     build_index(lang, lucene_home, None, engine="lucene")
     with KnowledgeBase(lang, bm25s_home, embedder=None) as a, KnowledgeBase(lang, lucene_home, embedder=None) as b:
         yield lang, a, b

@@ -12,11 +12,11 @@ import textwrap
 
 import pytest
 
-import retrieve.lucene
-from kb.builder import build
-from kb.errors import UsageError
-from retrieve import lucene_jvm
-from retrieve.index import build_index, index_dir, load_index
+import medkb.retrieve.lucene
+from medkb.kb.build.builder import build
+from medkb.store.errors import UsageError
+from medkb.retrieve import lucene_jvm
+from medkb.retrieve.index import build_index, index_dir, load_index
 
 needs_lucene = pytest.mark.skipif(
     not lucene_jvm.available(),
@@ -61,7 +61,7 @@ def test_through_medkb_the_jvm_is_java_21_and_java_home_is_left_as_it_was():
     result = run_python(
         """
         import os
-        from retrieve.lucene_jvm import java_class, lucene
+        from medkb.retrieve.lucene_jvm import java_class, lucene
         lucene().LuceneSearcher
         print(java_class("java.lang.System").getProperty("java.version"), "JAVA_HOME" in os.environ)
         """,
@@ -77,7 +77,7 @@ def test_pyserini_alone_needs_an_openai_key_to_import():
     """With the JVM started right, pyserini's import still builds an OpenAI client, which refuses without a key."""
     plain = run_python(
         """
-        from retrieve.lucene_jvm import start_jvm
+        from medkb.retrieve.lucene_jvm import start_jvm
         start_jvm()
         import pyserini.search.lucene
         """,
@@ -92,7 +92,7 @@ def test_through_medkb_no_key_is_needed_and_none_is_left_behind(key):
     result = run_python(
         """
         import os
-        from retrieve.lucene_jvm import lucene
+        from medkb.retrieve.lucene_jvm import lucene
         lucene().LuceneSearcher
         print(os.environ.get("OPENAI_API_KEY"))
         """,
@@ -107,8 +107,8 @@ def test_a_failed_lucene_build_keeps_the_previous_index(tmp_path, monkeypatch):
     build("th", home=tmp_path, embedder=None, engine="lucene")
     folder = index_dir("th", tmp_path)
     before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    real = retrieve.lucene._count_documents
-    monkeypatch.setattr(retrieve.lucene, "_count_documents", lambda path: real(path) - 1)  # a passage Anserini skipped
+    real = medkb.retrieve.lucene._count_documents
+    monkeypatch.setattr(medkb.retrieve.lucene, "_count_documents", lambda path: real(path) - 1)  # a passage Anserini skipped
     with pytest.raises(RuntimeError, match="Lucene indexed"):
         build_index("th", tmp_path, None, engine="lucene")
     assert {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.errors import UsageError
-from retrieve.searcher import KnowledgeBase
+from medkb.store.errors import UsageError
+from medkb.retrieve.searcher import KnowledgeBase
 
 
 @pytest.fixture(scope="module")

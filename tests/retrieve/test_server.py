@@ -19,8 +19,8 @@ pytest.importorskip("fastapi")
 
 from typer.testing import CliRunner  # noqa: E402  (after the guards: kb.server needs fastapi)
 
-from kb import server  # noqa: E402
-from kb.cli import app  # noqa: E402
+from medkb.kb import server  # noqa: E402
+from medkb.kb.cli.app import app  # noqa: E402
 
 STARTUP_SECONDS = 60
 

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from kb import store
-from retrieve.analyzer import index_terms, query_terms
-from retrieve.sparse import BM25Params, SparseIndex
+from medkb.store import database
+from medkb.retrieve.analyzer import index_terms, query_terms
+from medkb.retrieve.sparse import BM25Params, SparseIndex
 
 
 @pytest.fixture(scope="module")
 def thai_corpus(built_home) -> list[list[str]]:
-    with store.open_existing("th", built_home) as con:
+    with database.open_existing("th", built_home) as con:
         rows = con.execute("SELECT tokens FROM passages ORDER BY doc_id, ordinal").fetchall()
     return [index_terms("th", list(tokens)) for (tokens,) in rows]
 

@@ -6,9 +6,9 @@ import socket
 import numpy as np
 import pytest
 
-from ingest import embedders
-from ingest.embedders import encode_cached, get_embedder, supports
-from kb.errors import UsageError
+from medkb.store import embedders
+from medkb.store.embedders import encode_cached, get_embedder, supports
+from medkb.store.errors import UsageError
 
 WIDTH = {"use": 512, "e5": 384}
 DIABETES = {"en": "diabetes mellitus", "th": "เบาหวาน", "ja": "糖尿病"}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.errors import UsageError
+from medkb.store.errors import UsageError
 
 
 @dataclass(frozen=True)

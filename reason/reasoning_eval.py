@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.errors import InputError, MedkbError, UsageError
-from kb.jsonl import json_objects
-from reason import prompts
-from reason.client import ChatClient
-from reason.config import ModelConfig
-from reason.pipeline import Answer, CoReasoner
-from reason.question import Question
-from reason.schemas import Judgement
-from reason.structured import ask_structured
+from medkb.store.errors import InputError, MedkbError, UsageError
+from medkb.store.jsonl import json_objects
+from medkb.reason import prompts
+from medkb.reason.client import ChatClient
+from medkb.reason.config import ModelConfig
+from medkb.reason.pipeline import Answer, CoReasoner
+from medkb.reason.question import Question
+from medkb.reason.schemas import Judgement
+from medkb.reason.structured import ask_structured
 
 METHODS = ("co-reasoning", "direct")
 

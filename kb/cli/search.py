@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from kb.cli_options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, fail, out, progress_bar
-from kb.errors import MedkbError
+from medkb.kb.cli.options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, fail, out, progress_bar
+from medkb.store.errors import MedkbError
 
 SNIPPET = 240
 
@@ -25,7 +25,7 @@ def query(
     as_json: bool = JSON,
 ) -> None:
     """Search the LANG knowledge base for TEXT and show the best passages and why each was found."""
-    from retrieve.searcher import KnowledgeBase
+    from medkb.retrieve.searcher import KnowledgeBase
 
     try:
         with err.status("opening the index", spinner="dots"), KnowledgeBase(lang, home) as base:
@@ -59,7 +59,7 @@ def lookup(
     as_json: bool = JSON,
 ) -> None:
     """Show the LANG store's concepts for TERM: labels in every language, aligned concepts, neighbours and evidence passages."""
-    from retrieve.searcher import lookup as run_lookup
+    from medkb.retrieve.searcher import lookup as run_lookup
 
     try:
         records = run_lookup(term, lang, home, term_lang)
@@ -98,7 +98,7 @@ def index(
     """Bring the LANG retrieval index (BM25, passage vectors, concept postings) up to date with its store."""
     from dataclasses import asdict
 
-    from retrieve.index import index as run_index
+    from medkb.retrieve.index import index as run_index
 
     try:
         with progress_bar(enabled=not as_json) as update:

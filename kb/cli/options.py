@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kb.errors import MedkbError
+from medkb.store.errors import MedkbError
 
 err = Console(stderr=True)
 out = Console()

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
-from align.aligner import Aligner, method_names
-from ingest.embedders import DEFAULT_EMBEDDERS
-from align.knowledge import file_pairs, sibling_pair_files, store_pairs
-from align.pairs import Pair, read_candidates, read_pairs
-from ingest.segment.normalize import normalize
-from kb import store
-from kb.errors import UsageError
-from kb.inputs import sha256_of
-from kb.languages import get_language
+from medkb.align.aligner import Aligner, method_names
+from medkb.store.embedders import DEFAULT_EMBEDDERS
+from medkb.align.knowledge import file_pairs, sibling_pair_files, store_pairs
+from medkb.align.pairs import Pair, read_candidates, read_pairs
+from medkb.ingest.segment.normalize import normalize
+from medkb.store import database
+from medkb.store.errors import UsageError
+from medkb.kb.build.inputs import sha256_of
+from medkb.store.languages import get_language
 
 CUTOFFS = (1, 10)
 
@@ -85,7 +85,7 @@ def _ranks(lang, gold, english, known, folds, methods, embedders, home) -> np.nd
     terms = list(gold)
     fold_of = {t: zlib.crc32(t.encode("utf-8")) % folds for t in terms}
     ranks = np.full(len(terms), np.inf)
-    cache = store.default_home() if home is None else Path(home)
+    cache = database.default_home() if home is None else Path(home)
     for fold in range(folds):
         held_out = [i for i, t in enumerate(terms) if fold_of[t] == fold]
         extra = [Pair(t, e) for t in terms if fold_of[t] != fold for e in gold[t]]

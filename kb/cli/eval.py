@@ -7,9 +7,9 @@ from typing import Optional
 
 import typer
 
-from kb.cli_options import BASE_URL, CACHE, EMBEDDER, HOME, JSON, LANG, MAX_RETRIES, MAX_TOKENS, MODEL, TIMEOUT, model_settings, out
-from kb.cli_options import fail as _fail
-from kb.errors import MedkbError
+from medkb.kb.cli.options import BASE_URL, CACHE, EMBEDDER, HOME, JSON, LANG, MAX_RETRIES, MAX_TOKENS, MODEL, TIMEOUT, model_settings, out
+from medkb.kb.cli.options import fail as _fail
+from medkb.store.errors import MedkbError
 
 eval_app = typer.Typer(help="Measure alignment quality on term pairs, retrieval quality on queries, and answers on a question set.", no_args_is_help=True)
 
@@ -27,7 +27,7 @@ def eval_align_command(
     as_json: bool = JSON,
 ) -> None:
     """Align PAIRS' local terms against all CANDIDATES and report acc@1, acc@10 and MRR."""
-    from align.evaluate import eval_align
+    from medkb.align.alignment_eval import eval_align
 
     try:
         result = eval_align(lang, pairs, candidates, home, knowledge, method, embedder, folds)
@@ -55,7 +55,7 @@ def eval_retrieve_command(
     as_json: bool = JSON,
 ) -> None:
     """Search the LANG store with every query and report document-level MRR, recall@1/5/10 and nDCG@10."""
-    from retrieve.evaluate import eval_retrieve
+    from medkb.retrieve.retrieval_eval import eval_retrieve
 
     try:
         result = eval_retrieve(lang, queries, home, mode, embedder, per_query)
@@ -84,8 +84,8 @@ def eval_reason_command(
     as_json: bool = JSON,
 ) -> None:
     """Answer every item of DATA with the pipeline and with direct answering on the same model; report accuracy, judge grades, calls and tokens."""
-    from reason.api import model_config
-    from reason.evaluate import METHODS, eval_reason
+    from medkb.reason.api import model_config
+    from medkb.reason.reasoning_eval import METHODS, eval_reason
 
     try:
         config = model_config(home, cache, **model_settings(model, base_url, timeout, max_retries, max_tokens))

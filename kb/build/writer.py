@@ -1,9 +1,9 @@
 """Rows of the store from one file's ingest result."""
 from __future__ import annotations
 
-from ingest.pipeline import DocumentResult, FileResult
-from kb import store
-from kb.schema import PER_DOCUMENT
+from medkb.ingest.pipeline import DocumentResult, FileResult
+from medkb.store import database
+from medkb.store.schema import PER_DOCUMENT
 
 
 def write_file_result(con, result: FileResult, taken_ids: set[str]) -> list[str]:
@@ -17,7 +17,7 @@ def write_file_result(con, result: FileResult, taken_ids: set[str]) -> list[str]
         taken_ids.add(doc.doc_id)
         kept.append(doc)
     for table, rows in table_rows(result.path, kept).items():
-        store.insert(con, table, rows)
+        database.insert(con, table, rows)
     return problems
 
 
@@ -49,7 +49,7 @@ def document_rows(path: str, doc: DocumentResult) -> dict[str, list[tuple]]:
 
 def _document_row(path: str, doc: DocumentResult) -> tuple:
     document = doc.document
-    return (doc.doc_id, path, document.title, document.text, store.to_json(document.metadata))
+    return (doc.doc_id, path, document.title, document.text, database.to_json(document.metadata))
 
 
 def _passage_row(doc: DocumentResult, passage) -> tuple:

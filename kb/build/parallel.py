@@ -20,11 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.pipeline import FilePart, IngestSettings, process_file
-from ingest.readers import holds_many_documents
-from kb.errors import IngestError, InputError, UsageError
-from kb.inputs import CorpusFile
-from kb.shards import ShardWriter
+from medkb.ingest.pipeline import FilePart, IngestSettings, process_file
+from medkb.ingest.readers import holds_many_documents
+from medkb.store.errors import IngestError, InputError, UsageError
+from medkb.kb.build.inputs import CorpusFile
+from medkb.kb.build.shards import ShardWriter
 
 # Big enough that a task's start (a Parquet file per table) is a small share of its work, small
 # enough that two workers share a 25 MB file evenly and no worker holds much at once.

@@ -9,8 +9,8 @@ from typing import Any, Iterable, Sequence
 import duckdb
 import numpy as np
 
-from kb.errors import UsageError
-from kb.schema import PER_DOCUMENT, TABLES
+from medkb.store.errors import UsageError
+from medkb.store.schema import PER_DOCUMENT, TABLES
 
 HOME_ENV = "MEDKB_HOME"
 

@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from kb.cli_options import BASE_URL, CACHE, HOME, JSON, LANG, MAX_RETRIES, MAX_TOKENS, MODEL, TIMEOUT, err, fail, model_settings, out
-from kb.errors import MedkbError
+from medkb.kb.cli.options import BASE_URL, CACHE, HOME, JSON, LANG, MAX_RETRIES, MAX_TOKENS, MODEL, TIMEOUT, err, fail, model_settings, out
+from medkb.store.errors import MedkbError
 
 
 def ask(
@@ -33,7 +33,7 @@ def ask(
     as_json: bool = JSON,
 ) -> None:
     """Answer QUESTION in LANG: reason in LANG and in English, align the concepts, retrieve local and English evidence, and cite it."""
-    from reason.api import ask as run_ask
+    from medkb.reason.api import ask as run_ask
 
     try:
         with err.status("reasoning", spinner="dots"):

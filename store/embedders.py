@@ -20,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from kb.errors import UsageError
+from medkb.store.errors import UsageError
 
 BUILT_IN = ("use", "e5")
 DEFAULT_EMBEDDERS = ("use", "e5")  # chosen by measurement: see README, "Alignment"

@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kb import store
+from medkb.store import database
 
 
 def stats(lang: str, home: str | Path | None = None, top: int = 10) -> dict:
     """Counts per table, mentions per method, the most mentioned concepts and the last build."""
-    with store.open_existing(lang, home) as con:
+    with database.open_existing(lang, home) as con:
         build = con.execute(
             "SELECT build_id, finished_at, tool_version, counts, timings FROM builds ORDER BY build_id DESC LIMIT 1"
         ).fetchone()
@@ -26,8 +26,8 @@ def stats(lang: str, home: str | Path | None = None, top: int = 10) -> dict:
         ).fetchall()
         return {
             "lang": lang,
-            "path": str(store.store_path(lang, home)),
-            "tables": store.table_counts(con),
+            "path": str(database.store_path(lang, home)),
+            "tables": database.table_counts(con),
             "concepts_by_source": by_source,
             "mentions_by_method": by_method,
             "top_concepts": [{"concept_id": c, "label": label, "mentions": n} for c, label, n in top_concepts],

@@ -5,7 +5,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from kb.errors import UsageError
+from medkb.store.errors import UsageError
 
 
 def _alive(pid: int) -> bool:

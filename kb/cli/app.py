@@ -8,14 +8,14 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from kb.ask_cli import ask
-from kb.cli_options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, out, progress_bar
-from kb.cli_options import fail as _fail
-from kb.errors import MedkbError
-from kb.eval_cli import eval_app
-from kb.graph_cli import graph_app
-from kb.search_cli import index, lookup, query
-from kb.serve_cli import serve
+from medkb.kb.cli.ask import ask
+from medkb.kb.cli.options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, out, progress_bar
+from medkb.kb.cli.options import fail as _fail
+from medkb.store.errors import MedkbError
+from medkb.kb.cli.eval import eval_app
+from medkb.kb.cli.graph import graph_app
+from medkb.kb.cli.search import index, lookup, query
+from medkb.kb.cli.serve import serve
 
 app = typer.Typer(help="Build and query multilingual clinical knowledge bases.", no_args_is_help=True, add_completion=False)
 app.add_typer(graph_app, name="graph")
@@ -43,7 +43,7 @@ def build(
     as_json: bool = JSON,
 ) -> None:
     """Build or update the LANG store from corpus files and terminologies (incremental, atomic)."""
-    from kb.builder import build as run_build
+    from medkb.kb.build.builder import build as run_build
 
     try:
         with progress_bar(enabled=not as_json) as update:
@@ -81,7 +81,7 @@ def build(
 @app.command()
 def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option(10, help="How many of the most mentioned concepts to list."), as_json: bool = JSON) -> None:
     """Show what the LANG store holds: table counts, mentions by method, top concepts."""
-    from kb.summary import stats as read_stats
+    from medkb.kb.stats import stats as read_stats
 
     try:
         summary = read_stats(lang, home, top=top)
@@ -107,7 +107,7 @@ def align(
     as_json: bool = JSON,
 ) -> None:
     """Align the LANG store's concepts to English concepts and write the concept graph's edges."""
-    from align.store_alignment import align as run_align
+    from medkb.align.store_alignment import align as run_align
 
     try:
         with err.status(f"aligning {lang} to English", spinner="dots"):

@@ -19,23 +19,23 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-import corpora
-from ingest.mentions import abbreviations
-from ingest.pipeline import IngestSettings, TermSource, process_file, terminologies
-from ingest.readers import ReadOptions
-from ingest.segment import PassageSettings
-from kb import store
-from kb.corpus_terms import refresh_abbreviation_concepts, refresh_discovered_terms, write_terminologies
-from kb.errors import InputError, UsageError
-from kb.inputs import CorpusFile, find_corpus_files, sha256_of
-from kb.languages import LANGUAGES, get_language
-from kb.lock import build_lock
-from kb.parallel import Execution, file_parts, run_sharded
-from kb.schema import SCHEMA_VERSION
-from kb.version import __version__
-from kb.shards import merge_shards
-from kb.writer import collision_problem, write_file_result
-from retrieve.index import ensure_index
+import medkb.corpora
+from medkb.ingest.mentions import abbreviations
+from medkb.ingest.pipeline import IngestSettings, TermSource, process_file, terminologies
+from medkb.ingest.readers import ReadOptions
+from medkb.ingest.segment import PassageSettings
+from medkb.store import database
+from medkb.kb.build.corpus_terms import refresh_abbreviation_concepts, refresh_discovered_terms, write_terminologies
+from medkb.store.errors import InputError, UsageError
+from medkb.kb.build.inputs import CorpusFile, find_corpus_files, sha256_of
+from medkb.store.languages import LANGUAGES, get_language
+from medkb.store.lock import build_lock
+from medkb.kb.build.parallel import Execution, file_parts, run_sharded
+from medkb.store.schema import SCHEMA_VERSION
+from medkb.store.version import __version__
+from medkb.kb.build.shards import merge_shards
+from medkb.kb.build.writer import collision_problem, write_file_result
+from medkb.retrieve.index import ensure_index
 
 Progress = Callable[[int, int, str], None]  # (files done, files to do, current file)
 COMMIT_BYTES = 16 * 1024 * 1024  # of input read in one transaction: see _Build._written
@@ -96,7 +96,7 @@ def build(
     roots = [Path(c) for c in corpus] if corpus else [corpora.corpus_dir(language.code)]
     files = find_corpus_files(roots)
     settings = _settings(language.code, terms or [], seed_lexicon, PassageSettings(passage_tokens, overlap_tokens))
-    target = store.store_path(language.code, home)
+    target = database.store_path(language.code, home)
     target.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(target):
         report = _Build(target, settings, files, strict, progress, started, execution).run()
@@ -177,8 +177,8 @@ class _Build:
     def _previous_state(self) -> dict | None:
         if not self.target.exists():
             return None
-        with store.connect(self.target, read_only=True) as con:
-            build_row = store.latest_build(con)
+        with database.connect(self.target, read_only=True) as con:
+            build_row = database.latest_build(con)
             if build_row is None:
                 return None
             rows = con.execute("SELECT path, size, mtime_ns, sha256 FROM files").fetchall()
@@ -200,18 +200,18 @@ class _Build:
     def _up_to_date(self, unchanged: list[CorpusFile]) -> BuildReport:
         self.report.status = "up to date"
         self.report.files_reused = len(unchanged)
-        with store.connect(self.target, read_only=True) as con:
-            self.report.counts = store.table_counts(con)
+        with database.connect(self.target, read_only=True) as con:
+            self.report.counts = database.table_counts(con)
             self._report_file_problems(con)
         self.report.timings["total_s"] = round(time.perf_counter() - self.started, 3)
         return self.report
 
     def _write(self, path: Path, changed, removed, hashes, fresh: bool) -> None:
         timings = self.report.timings
-        with store.connect(path) as con:
-            store.create_tables(con)
+        with database.connect(path) as con:
+            database.create_tables(con)
             con.execute("BEGIN")
-            store.delete_files(con, [str(f.path) for f in changed] + sorted(removed))
+            database.delete_files(con, [str(f.path) for f in changed] + sorted(removed))
             self._refresh_moved_files(con, hashes, changed)
             t = time.perf_counter()
             if fresh:
@@ -224,7 +224,7 @@ class _Build:
             refresh_abbreviation_concepts(con)
             refresh_discovered_terms(con, self.settings.lang)
             timings["corpus_terms_s"] = round(time.perf_counter() - t, 3)
-            self.report.counts = store.table_counts(con)
+            self.report.counts = database.table_counts(con)
             self._report_file_problems(con)
             timings["total_s"] = round(time.perf_counter() - self.started, 3)
             self._record_build(con)
@@ -307,7 +307,7 @@ class _Build:
     @staticmethod
     def _record_file(con, file: CorpusFile, hashes: dict[str, str], status: str, problems: list[str]) -> None:
         row = (str(file.path), file.file_id, file.size, file.mtime_ns, hashes[str(file.path)], status, problems)
-        store.insert(con, "files", [row])
+        database.insert(con, "files", [row])
 
     def _report_file_problems(self, con) -> None:
         """Problems of every file in the store, including unchanged ones reported by earlier builds."""
@@ -321,19 +321,19 @@ class _Build:
     def _record_build(self, con) -> None:
         build_id = con.execute("SELECT coalesce(max(build_id), 0) + 1 FROM builds").fetchone()[0]
         inputs = {"corpus_files": len(self.files), "terminologies": [asdict(t) for t in self.settings.terms]}
-        store.insert(con, "builds", [(
+        database.insert(con, "builds", [(
             build_id,
             self.started_at,
             _utc_now(),
             __version__,
             SCHEMA_VERSION,
             self.settings.lang,
-            store.to_json(asdict(self.settings)),
+            database.to_json(asdict(self.settings)),
             self.key,
-            store.to_json(inputs),
-            store.to_json(self.report.counts),
-            store.to_json(self.report.timings),
-            store.to_json({"skipped": self.report.skipped, "problems": self.report.problems}),
+            database.to_json(inputs),
+            database.to_json(self.report.counts),
+            database.to_json(self.report.timings),
+            database.to_json({"skipped": self.report.skipped, "problems": self.report.problems}),
         )])
 
 

@@ -5,8 +5,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.readers import SUPPORTED_SUFFIXES
-from kb.errors import UsageError
+from medkb.ingest.readers import SUPPORTED_SUFFIXES
+from medkb.store.errors import UsageError
 
 
 @dataclass(frozen=True)

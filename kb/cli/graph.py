@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from kb.cli_options import HOME, JSON, LANG, err, fail, out
-from kb.errors import MedkbError
+from medkb.kb.cli.options import HOME, JSON, LANG, err, fail, out
+from medkb.store.errors import MedkbError
 
 graph_app = typer.Typer(
     help="Explore the concept graph: concepts of every store linked by same_as, broader, narrower, abbreviation_of and related edges.",
@@ -19,7 +19,7 @@ graph_app = typer.Typer(
 
 def _load(home: Path | None):
     # Imported here so that `kb --help` does not load NetworkX.
-    from align.graph import graph
+    from medkb.align.graph import graph
 
     return graph(home)
 

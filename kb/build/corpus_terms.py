@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from ingest.mentions.discovery import salient_terms
-from ingest.mentions.matcher import TermMatcher
-from ingest.segment import Token
-from ingest.segment.normalize import normalize
-from ingest.terms import Terminology
-from kb import store
-from kb.records import Concept
+from medkb.ingest.mentions.discovery import salient_terms
+from medkb.ingest.mentions.matcher import TermMatcher
+from medkb.ingest.segment import Token
+from medkb.ingest.segment.normalize import normalize
+from medkb.ingest.terms import Terminology
+from medkb.store import database
+from medkb.store.records import Concept
 
 MATCH_BATCH = 20_000  # passages matched, and their mentions inserted, at a time
 
@@ -28,14 +28,14 @@ def write_terminologies(con, settings, terminologies: list[Terminology]) -> None
     for terminology in terminologies:
         for concept in terminology.concepts:
             _merge(merged, concept)
-    store.insert(con, "terminologies", [
+    database.insert(con, "terminologies", [
         (t.name, t.path, s.sha256, len(t.concepts), sum(len(c.labels) for c in t.concepts))
         for t, s in zip(terminologies, settings.terms)
     ])
-    store.insert(con, "concepts", [
-        (c.concept_id, c.source, c.semantic_type, store.to_json(c.codes), c.parents, "{}") for c in merged.values()
+    database.insert(con, "concepts", [
+        (c.concept_id, c.source, c.semantic_type, database.to_json(c.codes), c.parents, "{}") for c in merged.values()
     ])
-    store.insert(con, "labels", [
+    database.insert(con, "labels", [
         (c.concept_id, label.lang, label.text, normalize(label.text), label.kind) for c in merged.values() for label in c.labels
     ])
 
@@ -67,10 +67,10 @@ def refresh_abbreviation_concepts(con) -> None:
         long_forms[concept_id][long] += 1
         short_forms[concept_id].add(short)
     new = sorted(set(long_forms) - known)
-    store.insert(con, "concepts", [(cid, "abbreviation", "", "{}", [], "{}") for cid in new])
+    database.insert(con, "concepts", [(cid, "abbreviation", "", "{}", [], "{}") for cid in new])
     labels = [(cid, "en", long_forms[cid].most_common(1)[0][0], "preferred") for cid in new]
     labels += [(cid, "en", short, "abbreviation") for cid in sorted(short_forms) for short in sorted(short_forms[cid])]
-    store.insert(con, "labels", [(cid, lang, text, normalize(text), kind) for cid, lang, text, kind in labels])
+    database.insert(con, "labels", [(cid, lang, text, normalize(text), kind) for cid, lang, text, kind in labels])
 
 
 def refresh_discovered_terms(con, lang: str) -> None:
@@ -88,11 +88,11 @@ def refresh_discovered_terms(con, lang: str) -> None:
     known = {row[0] for row in con.execute("SELECT norm FROM labels WHERE lang = ?", [lang]).fetchall()}
     terms = salient_terms(aggregates, known)
     concept_ids = {term: discovered_concept_id(lang, term.label(lang)) for term in terms}
-    store.insert(con, "concepts", [
-        (cid, "discovered", "", "{}", [], store.to_json({"c_value": t.c_value, "frequency": t.frequency, "documents": t.documents}))
+    database.insert(con, "concepts", [
+        (cid, "discovered", "", "{}", [], database.to_json({"c_value": t.c_value, "frequency": t.frequency, "documents": t.documents}))
         for t, cid in concept_ids.items()
     ])
-    store.insert(con, "labels", [(cid, lang, t.label(lang), normalize(t.label(lang)), "discovered") for t, cid in concept_ids.items()])
+    database.insert(con, "labels", [(cid, lang, t.label(lang), normalize(t.label(lang)), "discovered") for t, cid in concept_ids.items()])
     _find_discovered_mentions(con, lang, [(t.label(lang), cid) for t, cid in concept_ids.items()])
 
 
@@ -117,4 +117,4 @@ def _find_discovered_mentions(con, lang: str, labels: list[tuple[str, str]]) -> 
             tokens = [Token(s, e, "", True) for s, e in zip(starts, ends)]
             for match in matcher.find(text, tokens):
                 rows += [(cid, passage_id, doc_id, match.start, match.end, text[match.start : match.end], "discovered") for cid in match.concept_ids]
-        store.insert(con, "mentions", rows)
+        database.insert(con, "mentions", rows)

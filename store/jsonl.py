@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kb.errors import InputError
+from medkb.store.errors import InputError
 
 
 def json_objects(path: str | Path, what: str) -> list[tuple[int, dict]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reason.alignment import ChainItem, Link
+from medkb.reason.chain_pairing import ChainItem, Link
 
 
 @dataclass

@@ -6,8 +6,8 @@ from typing import Optional
 
 import typer
 
-from kb.cli_options import HOME, fail
-from kb.errors import MedkbError
+from medkb.kb.cli.options import HOME, fail
+from medkb.store.errors import MedkbError
 
 
 def serve(
@@ -18,7 +18,7 @@ def serve(
 ) -> None:
     """Serve search, lookup and concepts of the built knowledge bases over HTTP (OpenAPI description at /docs)."""
     try:
-        from kb.server import serve as run_serve
+        from medkb.kb.server import serve as run_serve
 
         run_serve(home, host, port, lang)
     except MedkbError as error:  # a missing store, or the serve extra not installed

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.pipeline import FileResult
-from kb import store
-from kb.schema import PER_DOCUMENT, TABLES
-from kb.writer import document_rows
+from medkb.ingest.pipeline import FileResult
+from medkb.store import database
+from medkb.store.schema import PER_DOCUMENT, TABLES
+from medkb.kb.build.writer import document_rows
 
 KEY_COLUMNS = "file_index INTEGER, doc_index INTEGER"
 
@@ -37,7 +37,7 @@ class ShardWriter:
             for table, doc_rows in document_rows(result.path, doc).items():
                 rows[table] += [(file_index, doc_index, *row) for row in doc_rows]
         for table, table_rows in rows.items():
-            store.insert(self.con, table, table_rows)
+            database.insert(self.con, table, table_rows)
 
     def write(self) -> None:
         """Every table, empty ones too (the merge reads each table's shards); each file appears whole or not at all."""
