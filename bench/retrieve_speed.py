@@ -130,7 +130,7 @@ def write_store(home: Path, vocab: Vocabulary, size: int, seed: int, folder: Pat
     Passages go in from a TSV through DuckDB's reader: kb.store.insert would carry ~90 million token
     strings through Python lists at a million passages. Documents keep an empty text (search never
     reads it) and passages no token offsets (used only when terms are discovered, at build time)."""
-    import medkb.corpora
+    from medkb import corpora
     from medkb.ingest.pipeline import IngestSettings, TermSource, terminologies
     from medkb.store import database
     from medkb.kb.build.corpus_terms import write_terminologies

@@ -41,7 +41,7 @@ class Vocabulary:
 
 
 def vocabulary(seed: int) -> Vocabulary:
-    import medkb.corpora
+    from medkb import corpora
     from medkb.ingest.segment.dictionaries import stop_words
     from medkb.ingest.segment.tokenize import tokenize
     from medkb.ingest.terms.load import load_terminology

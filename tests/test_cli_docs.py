@@ -42,8 +42,8 @@ def test_command_has_help(name):
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_is_documented_with_its_python_call(name):
-    assert f"| `kb {name}` | `kb.{name}(" in README
-    assert callable(getattr(kb, name))
+    assert f"| `kb {name}` | `medkb.{name}(" in README
+    assert callable(getattr(medkb, name))
 
 
 def test_the_cli_has_sub_apps():
@@ -62,6 +62,6 @@ def test_subcommand_has_help(group, name):
 def test_subcommand_is_documented_with_its_python_call(group, name):
     # A row "| `kb graph neighbors` | `medkb.graph(home).neighbors(...)` | ...": its Python column
     # starts with a callable of the kb package.
-    row = re.search(rf"^\| `kb {group} {name}` \| `kb\.(\w+)\(", README, re.MULTILINE)
+    row = re.search(rf"^\| `kb {group} {name}` \| `medkb\.(\w+)\(", README, re.MULTILINE)
     assert row, f"README has no row for kb {group} {name}"
-    assert callable(getattr(kb, row.group(1)))
+    assert callable(getattr(medkb, row.group(1)))

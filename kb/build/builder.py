@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-import medkb.corpora
+from medkb import corpora
 from medkb.ingest.mentions import abbreviations
 from medkb.ingest.pipeline import IngestSettings, TermSource, process_file, terminologies
 from medkb.ingest.readers import ReadOptions

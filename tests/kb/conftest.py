@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import medkb.corpora
+from medkb import corpora
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from build_equality import assert_same_store
 
-import medkb.corpora
+from medkb import corpora
 import medkb
-import medkb.kb.build.builder
-import medkb.kb.build.corpus_terms
+from medkb.kb.build import builder
+from medkb.kb.build import corpus_terms
 from medkb.store import database
 from medkb.store.errors import InputError, UsageError
 
@@ -123,8 +123,8 @@ def test_an_interrupted_build_leaves_the_previous_store_intact(thai_corpus, home
             raise KeyboardInterrupt
         return real(con, result, taken)
 
-    real = medkb.builder.write_file_result
-    monkeypatch.setattr(medkb.builder, "write_file_result", interrupted)
+    real = builder.write_file_result
+    monkeypatch.setattr(builder, "write_file_result", interrupted)
     with pytest.raises(KeyboardInterrupt):
         medkb.build("th", corpus=[thai_corpus], home=home)
     assert _digest(path) == before
@@ -180,8 +180,8 @@ def test_committing_on_the_way_and_matching_in_batches_give_the_same_store(thai_
     def build_both():
         medkb.build("th", corpus=[thai_corpus], home=tmp_path / "once", embedder=None)
         with monkeypatch.context() as patch:
-            patch.setattr(medkb.builder, "COMMIT_BYTES", 1)
-            patch.setattr(medkb.corpus_terms, "MATCH_BATCH", 7)
+            patch.setattr(builder, "COMMIT_BYTES", 1)
+            patch.setattr(corpus_terms, "MATCH_BATCH", 7)
             medkb.build("th", corpus=[thai_corpus], home=tmp_path / "often", embedder=None)
 
     build_both()

@@ -10,9 +10,9 @@ import pytest
 from build_equality import assert_same_store, colliding_corpus, jsonl_slice, write_jsonl
 from test_bad_inputs import write_bad_files
 
-import medkb.corpora
+from medkb import corpora
 import medkb
-import medkb.kb.build.parallel
+from medkb.kb.build import parallel
 from medkb.store import database
 from medkb.store.errors import InputError, UsageError
 
@@ -47,7 +47,7 @@ def test_a_dask_build_of_medquad_equals_the_local_build(shared_data, tmp_path, s
     records = jsonl_slice(shared_data / "corpora" / "en_medquad" / "medquad_passages.jsonl", 600)
     for start in range(0, 600, 150):
         write_jsonl(corpus / f"medquad-{start // 150}.jsonl", records[start : start + 150])
-    monkeypatch.setattr(medkb.parallel, "BATCH_BYTES", 96 * 1024)  # files in parts, parts on both workers
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 96 * 1024)  # files in parts, parts on both workers
     local, _ = _build_both("en", [corpus], tmp_path, scheduler)
     assert local.counts["abbreviations"] > 50 and local.counts["passages"] > 1000
     assert_same_store("en", tmp_path / "local", tmp_path / "dask")

@@ -9,9 +9,9 @@ from build_equality import assert_same_store, colliding_corpus, jsonl_slice, wri
 from test_bad_inputs import write_bad_files
 from typer.testing import CliRunner
 
-import medkb.corpora
+from medkb import corpora
 import medkb
-import medkb.kb.build.parallel
+from medkb.kb.build import parallel
 from medkb.ingest.pipeline import IngestSettings
 from medkb.store import database
 from medkb.kb.cli.app import app
@@ -43,8 +43,8 @@ def test_large_jsonl_files_are_processed_in_parts_with_the_same_result(shared_da
     terms = [shared_data / "terms" / "ja_hpo_dev.tsv", shared_data / "terms" / "ja_nando_dev.tsv"]
     whole = medkb.build("ja", corpus=[corpus], terms=terms, home=tmp_path / "whole", embedder=None)
     assert whole.counts["mentions"] > 1000
-    monkeypatch.setattr(medkb.parallel, "BATCH_BYTES", 64 * 1024)  # parts of 64 KB: the first file in several
-    assert max(u.part.count for u in medkb.parallel.work_units(find_corpus_files([corpus]))) > 3
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 64 * 1024)  # parts of 64 KB: the first file in several
+    assert max(u.part.count for u in parallel.work_units(find_corpus_files([corpus]))) > 3
     _build_both("ja", [corpus], tmp_path, terms=terms)
     assert_same_store("ja", tmp_path / "whole", tmp_path / "one")  # one process, file by file or part by part
     assert_same_store("ja", tmp_path / "whole", tmp_path / "pool")
@@ -99,10 +99,10 @@ def test_a_fault_in_a_worker_names_the_file(tmp_path, monkeypatch):
     def broken(*args):
         raise ValueError("a fault")
 
-    monkeypatch.setattr(medkb.parallel, "process_file", broken)
-    unit = medkb.parallel.work_units(find_corpus_files([corpora.corpus_dir("th")]))[0]
+    monkeypatch.setattr(parallel, "process_file", broken)
+    unit = parallel.work_units(find_corpus_files([corpora.corpus_dir("th")]))[0]
     with pytest.raises(IngestError, match=f"{unit.path}: ValueError: a fault"):
-        medkb.parallel.ingest_batch(0, [unit], IngestSettings("th"), tmp_path)
+        parallel.ingest_batch(0, [unit], IngestSettings("th"), tmp_path)
 
 
 def test_the_cli_builds_with_workers(tmp_path):
