@@ -253,10 +253,10 @@ def query_child(spec: dict) -> dict:
             ann_runs = [timed(lambda v: top_k(kb.index.dense.scores(v, depth=DEPTH), DEPTH), v) for v in vectors]
             out["dense_ann"] = [ms for ms, _ in ann_runs]
             found = [(a, e) for (_, a), (_, e) in zip(ann_runs, exact_runs)]
-            recall = [recall(a[:10], e[:10]) for a, e in found]
-            out["ann_recall_at_10"] = float(np.mean(recall))
+            at_10 = [recall(a[:10], e[:10]) for a, e in found]
+            out["ann_recall_at_10"] = float(np.mean(at_10))
             out["ann_recall_at_depth"] = float(np.mean([recall(a, e) for a, e in found]))
-            out["ann_recall_by_kind"] = {kind: float(np.mean([r for r, q in zip(recall, asked) if q["kind"] == kind])) for kind in sorted({q["kind"] for q in asked})}
+            out["ann_recall_by_kind"] = {kind: float(np.mean([r for r, q in zip(at_10, asked) if q["kind"] == kind])) for kind in sorted({q["kind"] for q in asked})}
         log(f"  {size}: dense references done")
 
     vocab = vocabulary(seed)
@@ -382,8 +382,8 @@ def report(results: list[dict]) -> list[str]:
         if "dense_exact" in q:
             row(size, "dense exact, query vector given, top 100", q["dense_exact"])
         if "dense_ann" in q:
-            recall = f"recall@10 {q['ann_recall_at_10']:.3f}, @100 {q['ann_recall_at_depth']:.3f}"
-            row(size, f"dense ANN, query vector given, top 100 ({recall})", q["dense_ann"])
+            recalls = f"recall@10 {q['ann_recall_at_10']:.3f}, @100 {q['ann_recall_at_depth']:.3f}"
+            row(size, f"dense ANN, query vector given, top 100 ({recalls})", q["dense_ann"])
         for name, values in q.get("embed", {}).items():
             row(size, f"embed one query alone: {name} ({len(values)} queries, back to back)", values)
     return lines
