@@ -1,7 +1,7 @@
 """Query latency and peak memory of the retrieval layer (retrieve/) on synthetic English stores.
 
     python bench/retrieve_speed.py [--sizes 10000 100000 1000000] [--embedder {use,e5}] [--queries 300]
-        [--seed 0] [--work DIR] [--json PATH]
+        [--seed 0] [--ann-min-passages N] [--work DIR] [--json PATH]
 
 For each size, a store of that many synthetic passages is written (once: it is cached under
 `--work`, keyed by embedder, size, seed, generator and index version, and whether the index has
@@ -20,8 +20,8 @@ unit vectors of the `--embedder`'s size (`use` 512 dimensions, e5 384; default: 
 default for English, `use`) scattered around that embedder's embeddings of topics (the lexicon
 labels, and made-up phrases): passages that mention a concept lie near its label's embedding, so
 the embedder's real query vectors have true neighbours, as the approximate index needs to be
-judged fairly. From medkb.retrieve.dense.ANN_MIN_PASSAGES passages on, the index adds its faiss
-approximate index, as a real build would.
+judged fairly. From medkb.retrieve.dense.ANN_MIN_PASSAGES passages on (or `--ann-min-passages`),
+the index adds its faiss approximate index, as a real build would.
 
 In the same process and on the same tokens, two references: raw bm25s (`BM25.retrieve` on
 an index built from the same index terms, same k1, b and method; the medkb/bm25s ratio is
@@ -179,8 +179,10 @@ def reference_corpus(vocab: Vocabulary, folder: Path) -> list[list[str]]:
 # ---------------------------------------------------------------- children
 
 def build_child(spec: dict) -> dict:
+    import medkb.retrieve.dense
     from medkb.retrieve.index import build_index, load_index
 
+    medkb.retrieve.dense.ANN_MIN_PASSAGES = spec["ann_min_passages"]  # read by build_index when it saves the vectors
     size, seed, folder = spec["size"], spec["seed"], Path(spec["folder"])
     home = folder / "home"
     shutil.rmtree(home, ignore_errors=True)
@@ -251,10 +253,10 @@ def query_child(spec: dict) -> dict:
             ann_runs = [timed(lambda v: top_k(kb.index.dense.scores(v, depth=DEPTH), DEPTH), v) for v in vectors]
             out["dense_ann"] = [ms for ms, _ in ann_runs]
             found = [(a, e) for (_, a), (_, e) in zip(ann_runs, exact_runs)]
-            recall = [recall(a[:10], e[:10]) for a, e in found]
-            out["ann_recall_at_10"] = float(np.mean(recall))
+            at_10 = [recall(a[:10], e[:10]) for a, e in found]
+            out["ann_recall_at_10"] = float(np.mean(at_10))
             out["ann_recall_at_depth"] = float(np.mean([recall(a, e) for a, e in found]))
-            out["ann_recall_by_kind"] = {kind: float(np.mean([r for r, q in zip(recall, asked) if q["kind"] == kind])) for kind in sorted({q["kind"] for q in asked})}
+            out["ann_recall_by_kind"] = {kind: float(np.mean([r for r, q in zip(at_10, asked) if q["kind"] == kind])) for kind in sorted({q["kind"] for q in asked})}
         log(f"  {size}: dense references done")
 
     vocab = vocabulary(seed)
@@ -380,8 +382,8 @@ def report(results: list[dict]) -> list[str]:
         if "dense_exact" in q:
             row(size, "dense exact, query vector given, top 100", q["dense_exact"])
         if "dense_ann" in q:
-            recall = f"recall@10 {q['ann_recall_at_10']:.3f}, @100 {q['ann_recall_at_depth']:.3f}"
-            row(size, f"dense ANN, query vector given, top 100 ({recall})", q["dense_ann"])
+            recalls = f"recall@10 {q['ann_recall_at_10']:.3f}, @100 {q['ann_recall_at_depth']:.3f}"
+            row(size, f"dense ANN, query vector given, top 100 ({recalls})", q["dense_ann"])
         for name, values in q.get("embed", {}).items():
             row(size, f"embed one query alone: {name} ({len(values)} queries, back to back)", values)
     return lines
@@ -451,6 +453,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "medkb-retrieve-speed",
                         help="where synthetic stores are cached (by embedder, size, seed, generator and index version, "
                         "and dense index kind)")
+    parser.add_argument("--ann-min-passages", type=int, default=ANN_MIN_PASSAGES,
+                        help="the size from which the index adds its approximate vector index (default: retrieve.dense's, "
+                        f"{ANN_MIN_PASSAGES:,}); lower it to measure the approximate index on a small store")
     parser.add_argument("--no-rank-bm25", action="store_true", help="leave the rank-bm25 reference out")
     parser.add_argument("--json", type=Path, help="write every measurement here")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
@@ -467,13 +472,13 @@ def main() -> None:
     results = []
     for size in args.sizes:
         # A store cached before ANN_MIN_PASSAGES moved would be searched with the other kind of dense index.
-        dense = "ann" if args.embedder and size >= ANN_MIN_PASSAGES else "exact"
+        dense = "ann" if args.embedder and size >= args.ann_min_passages else "exact"
         folder = args.work / f"{LANG}-{args.embedder}-n{size}-s{args.seed}-g{GENERATOR}-i{INDEX_VERSION}-{dense}"
         cached = (folder / "build.json").exists()
         if not cached:
             log(f"{size}: writing the synthetic store in {folder}")
             folder.mkdir(parents=True, exist_ok=True)
-            build = {"size": size, "seed": args.seed, "folder": str(folder), "embedder": args.embedder}
+            build = {"size": size, "seed": args.seed, "folder": str(folder), "embedder": args.embedder, "ann_min_passages": args.ann_min_passages}
             (folder / "build.json").write_text(json.dumps(run_child("build", build)))
         log(f"{size}: searching")
         load_before = os.getloadavg()[0]

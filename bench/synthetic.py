@@ -7,9 +7,13 @@ has a topic (a concept it mentions, else one of TOPICS made-up ones), around who
 its synthetic vector lies: a million passages cannot be embedded for real in a benchmark run
 (an hour of `use`, most of a day of e5), and vectors scattered around real embeddings give the
 embedder's real query vectors true neighbours, as an approximate index needs to be judged fairly.
+
+Run alone, it writes such a corpus for `kb build` by hand, its passages' topics and queries over it:
+    python bench/synthetic.py --out DIR [--size 10000] [--queries 300] [--seed 0]
 """
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import sys
@@ -185,3 +189,23 @@ def log(message: str) -> None:
 
 def stats(values: list[float]) -> dict:
     return {"median": float(np.median(values)), "p95": float(np.percentile(values, 95)), "n": len(values)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Write a synthetic English corpus for kb build (as bench/scale.py does) and queries over it.")
+    parser.add_argument("--out", type=Path, required=True, help="DIR/files: the corpus; DIR/topics.npy, DIR/queries.json")
+    parser.add_argument("--size", type=int, default=10_000, help="passages")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    vocab = vocabulary(args.seed)
+    topics = write_corpus(vocab, args.size, args.seed, args.out / "files")
+    np.save(args.out / "topics.npy", topics)
+    asked = queries(vocab, args.queries, args.seed)
+    (args.out / "queries.json").write_text(json.dumps(asked))
+    print(json.dumps({"passages": len(topics), "files": len(list((args.out / "files").glob("*.jsonl"))),
+                      "passages_with_a_concept": int((topics < len(vocab.concepts)).sum()), "queries": len(asked), "corpus": str(args.out / "files")}))
+
+
+if __name__ == "__main__":
+    main()

@@ -49,6 +49,7 @@ class ChatClient:
         self._cache = ReplyCache(config.cache_dir) if config.cache_dir else None
         self._sleep = sleep
         self.format = FORMATS[0] if config.structured == "auto" else config.structured
+        self._format_lock = threading.Lock()  # guards the step-down of self.format
 
     def complete(self, messages: list[dict], record: list, schema: dict | None = None, temperature: float = 0.0) -> Reply:
         """The model's reply to the messages; `schema` ({"name", "schema"}) asks for JSON. Each request
@@ -67,7 +68,8 @@ class ChatClient:
 
     def _reply(self, messages, record, schema, temperature, max_tokens) -> Reply:
         while True:
-            response_format = self._response_format(schema)
+            sent_format = self.format
+            response_format = self._response_format(schema, sent_format)
             params = {"temperature": temperature, "max_tokens": max_tokens}
             if self.config.seed is not None:
                 params["seed"] = self.config.seed
@@ -78,22 +80,27 @@ class ChatClient:
             try:
                 return self._cached_or_sent(entry)
             except self._errors.APIStatusError as error:
-                if not (response_format and self._refused_format(error)):
+                if not (response_format and self._refused_format(error, sent_format)):
                     raise ModelError(f"the model endpoint refused the request ({error.status_code}): {_message(error)}") from error
                 entry["error"] = f"{error.status_code}: {_message(error)}"
 
-    def _response_format(self, schema: dict | None) -> dict | None:
-        if schema is None or self.format == "text":
+    @staticmethod
+    def _response_format(schema: dict | None, format_name: str) -> dict | None:
+        if schema is None or format_name == "text":
             return None
-        if self.format == "json_object":
+        if format_name == "json_object":
             return {"type": "json_object"}
         return {"type": "json_schema", "json_schema": {"name": schema["name"], "schema": schema["schema"], "strict": False}}
 
-    def _refused_format(self, error) -> bool:
-        """On a refused response_format, step down to the next format (in auto mode only)."""
+    def _refused_format(self, error, sent_format: str) -> bool:
+        """On a refused response_format, step down to the format after the one the request was sent
+        with (in auto mode only). Requests in flight together are refused together: only the first
+        refusal of a format steps down, so that the others retry with the next format, not skip it."""
         if self.config.structured != "auto" or error.status_code not in REFUSED_FORMAT_STATUS:
             return False
-        self.format = FORMATS[FORMATS.index(self.format) + 1]  # never past "text", which sends no format
+        with self._format_lock:
+            if self.format == sent_format:
+                self.format = FORMATS[FORMATS.index(sent_format) + 1]  # never past "text", which sends no format
         return True
 
     def _cached_or_sent(self, entry: dict) -> Reply:

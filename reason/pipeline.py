@@ -5,6 +5,7 @@ answer in the local language. Every stage's output is validated and recorded in 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,16 +57,16 @@ class CoReasoner:
     def __init__(self, lang: str, home: str | Path | None = None, config: ModelConfig | None = None,
                  client: ChatClient | None = None, passages: int = PASSAGES, embedder: str | None = "auto"):
         self.client = client or ChatClient(config or ModelConfig.from_env())
-        self.kb = KnowledgeBase(lang, home, embedder)
-        self.lang = self.kb.lang
-        has_english = self.lang != "en" and database.store_path("en", home).exists()
-        self.english_kb = KnowledgeBase("en", home, embedder) if has_english else None
+        with ExitStack() as stores:  # a store that fails to open closes those opened before it
+            self.kb = stores.enter_context(KnowledgeBase(lang, home, embedder))
+            self.lang = self.kb.lang
+            has_english = self.lang != "en" and database.store_path("en", home).exists()
+            self.english_kb = stores.enter_context(KnowledgeBase("en", home, embedder)) if has_english else None
+            self._stores = stores.pop_all()
         self.passages = passages
 
     def close(self) -> None:
-        for kb in (self.kb, self.english_kb):
-            if kb is not None:
-                kb.close()
+        self._stores.close()
 
     def __enter__(self) -> CoReasoner:
         return self

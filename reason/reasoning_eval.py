@@ -84,10 +84,9 @@ def _run(item: dict, reasoner: CoReasoner, judge_client: ChatClient, methods: tu
     for method in methods:
         try:
             answer = reasoner.ask(item["question"]) if method == "co-reasoning" else reasoner.direct(item["question"])
-        except MedkbError as error:  # one failed item is scored wrong and reported, not the end of the run
+            result[method] = _score(item, answer, judge_client)
+        except MedkbError as error:  # one failed item, answer or judgement, is scored wrong and reported, not the end of the run
             result[method] = {"error": str(error), "correct": False if item["gold"] is not None else None}
-            continue
-        result[method] = _score(item, answer, judge_client)
     return result
 
 

@@ -119,3 +119,36 @@ def test_requests_in_flight_are_bounded(serve, client_of):
         thread.join()
     assert len(server.requests) == 6
     assert server.most_in_flight == 2
+
+
+def test_concurrent_refusals_step_down_once_each_to_json_mode(serve, client_of):
+    # Three requests sent with a JSON schema are all refused at once (the barrier holds the replies
+    # until all three are in): the format steps down once, to JSON mode, which the server takes.
+    refused_together = threading.Barrier(3, timeout=10)
+
+    def script(request):
+        if request.get("response_format", {}).get("type") == "json_schema":
+            refused_together.wait()
+            return error(400, "response_format json_schema is not supported")
+        return completion('{"ok": true}')
+
+    server = serve(script)
+    client = client_of(server, max_concurrency=3)
+    schema = {"name": "Ok", "schema": {"type": "object"}}
+    replies, failures = [], []
+
+    def ask():
+        try:
+            replies.append(client.complete(MESSAGES, [], schema).content)
+        except Exception as failure:  # noqa: BLE001 (a thread's exception is otherwise lost)
+            failures.append(failure)
+
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and replies == ['{"ok": true}'] * 3
+    assert client.format == "json_object"
+    sent = [r["body"].get("response_format", {}).get("type") for r in server.requests]
+    assert sorted(sent, key=str) == ["json_object"] * 3 + ["json_schema"] * 3

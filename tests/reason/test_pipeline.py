@@ -3,6 +3,7 @@ and Swahili, over stores built from the embedded corpora and aligned to English;
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -179,3 +180,26 @@ def test_embedding_pairs_only_with_english_concepts_the_graph_left_free(reason_h
     # with the free English concepts only, and the best of those is the rapid diagnostic test.
     rapid_test = by_local["kipimo cha haraka cha malaria"]
     assert rapid_test.english != 1 and "'rapid diagnostic test'" in rapid_test.evidence
+
+
+def test_the_local_store_is_closed_when_the_english_one_fails_to_open(reason_home, serve, client_of, tmp_path, monkeypatch):
+    import duckdb
+
+    from medkb.reason import pipeline
+
+    shutil.copyfile(reason_home / "th.duckdb", tmp_path / "th.duckdb")
+    shutil.copytree(reason_home / "th.index", tmp_path / "th.index")
+    (tmp_path / "en.duckdb").write_text("not a DuckDB database")
+    opened = []
+
+    class Recorded(pipeline.KnowledgeBase):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            opened.append(self)
+
+    monkeypatch.setattr(pipeline, "KnowledgeBase", Recorded)
+    with pytest.raises(Exception, match=r"en\.duckdb"):  # whatever the broken English store raises, naming it
+        CoReasoner("th", tmp_path, client=client_of(serve(THAI.replies)))
+    assert [kb.lang for kb in opened] == ["th"]
+    with pytest.raises(duckdb.ConnectionException, match="closed"):
+        opened[0].con.execute("SELECT 1")
