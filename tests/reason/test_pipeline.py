@@ -82,6 +82,16 @@ def test_evidence_is_ranked_by_reciprocal_rank_over_the_searches_that_found_it(r
     assert expected == sorted(expected, reverse=True)
 
 
+def test_a_passage_cited_twice_is_cited_once_where_first_cited(reason_home, serve, client_of):
+    def synthesis(data, request):
+        cited = [p["id"] for p in data["passages"] if THAI.key_phrase in p["text"]]
+        return json.dumps({"answer": "B", "rationale": THAI.rationale, "citations": cited[::-1] + cited}, ensure_ascii=False)
+
+    answer = ask(reason_home, serve({**THAI.replies, ("synthesise", "th"): synthesis}), client_of)
+    cited = [p.id for p in answer.passages if THAI.key_phrase in p.text]
+    assert len(cited) >= 2 and answer.citations == cited[::-1]
+
+
 def test_the_two_languages_reason_at_the_same_time(reason_home, serve, client_of):
     replies = dict(THAI.replies)
     for lang in ("th", "en"):
