@@ -98,6 +98,7 @@ def test_consecutive_passages_overlap_by_whole_sentences():
     body = " ".join(f"Fact {i} is stated here in seven words." for i in range(30))
     doc = _document("", [(("A",), body)])
     passages = cut_passages("d", doc, tokenize("en", doc.text), "en", PassageSettings(max_tokens=30, overlap_tokens=10))
+    assert len(passages) >= 3  # 30 sentences of 9 tokens, 30 tokens a passage: there are pairs to compare
     for first, second in zip(passages, passages[1:]):
         assert second.start < first.end  # they share text
         assert second.start > first.start  # and the cut moves on
