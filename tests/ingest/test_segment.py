@@ -33,8 +33,9 @@ def test_tokens_carry_offsets_into_the_text_and_search_forms(lang):
 
 def test_korean_search_forms_drop_particles_but_keep_short_nouns():
     norms = [t.norm for t in tokenize("ko", "고혈압이 있는 환자의 나이가 많다")]
-    assert "고혈압" in norms and "환자" in norms
-    assert "나이" in norms  # not cut down to a single syllable
+    assert "고혈압" in norms and "환자" in norms and "나이" in norms
+    # Each ends in a syllable that is also a particle (이, 도, 만): bare, they are not cut down to one syllable.
+    assert [t.norm for t in tokenize("ko", "나이 기도 분만")] == ["나이", "기도", "분만"]
 
 
 def test_full_width_text_tokenizes_like_half_width():
@@ -97,6 +98,7 @@ def test_consecutive_passages_overlap_by_whole_sentences():
     body = " ".join(f"Fact {i} is stated here in seven words." for i in range(30))
     doc = _document("", [(("A",), body)])
     passages = cut_passages("d", doc, tokenize("en", doc.text), "en", PassageSettings(max_tokens=30, overlap_tokens=10))
+    assert len(passages) >= 3  # 30 sentences of 9 tokens, 30 tokens a passage: there are pairs to compare
     for first, second in zip(passages, passages[1:]):
         assert second.start < first.end  # they share text
         assert second.start > first.start  # and the cut moves on

@@ -33,7 +33,7 @@ def write_bad_files(folder: Path) -> dict[str, str]:
         "truncated.xml": "xml",
         "binary.txt": "binary",
         "empty.md": "empty",
-        "wrong-encoding.txt": "",
+        "wrong-encoding.txt": "binary data, not text",  # UTF-32: a NUL in every character
         "bomb.xml": "entit",
         "huge-line.txt": "line 1",
         "truncated.md.gz": "gzip",

@@ -28,7 +28,8 @@ def test_repeated_500s_end_in_an_error_naming_the_endpoint_and_the_last_failure(
     with pytest.raises(ModelError, match=r"failed 4 times; last: InternalServerError \(500\): .*upstream exploded"):
         client.complete(MESSAGES, [])
     assert len(server.requests) == 4
-    # exponential backoff with jitter of a quarter either way
+    # exponential backoff with jitter of a quarter either way, before each of the 3 retries
+    assert len(client.waits) == 3
     for wait, base in zip(client.waits, (0.5, 1.0, 2.0)):
         assert 0.75 * base <= wait <= 1.25 * base
 

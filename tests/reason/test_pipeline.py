@@ -12,6 +12,7 @@ from openai_stub import Response, completion, error, stage_of
 from medkb.reason.client import ModelError
 from medkb.reason.pipeline import CoReasoner
 from medkb.reason.structured import InvalidReply
+from medkb.retrieve.searcher import KnowledgeBase
 
 STAGES = ["translate", "reason", "chain", "align", "fuse", "retrieve", "synthesise"]
 
@@ -57,6 +58,39 @@ def test_thai_concepts_pair_through_the_graph_and_by_embedding(reason_home, serv
     assert (by_local["ยาสูดสเตียรอยด์"].method, by_local["ยาสูดสเตียรอยด์"].english) == ("embedding", 1)
     # The asthma clinic contains "asthma" but does not name it: it is not paired with asthma.
     assert by_local[THAI.local_only].english is None
+
+
+def rank_in(stores: dict[str, KnowledgeBase], search: str, passage_id: str) -> int:
+    """Where the search `found_by` names ("th->en: text": text in th, searched in the en store) ranks the passage."""
+    langs, text = search.split(": ", 1)
+    query_lang, store = langs.split("->")
+    hits = stores[store].search(text, k=10, query_lang=query_lang)
+    return [f"{hit.lang}:{hit.passage_id}" for hit in hits].index(passage_id) + 1
+
+
+def test_evidence_is_ranked_by_reciprocal_rank_over_the_searches_that_found_it(reason_home, serve, client_of):
+    # README, retrieve: the hits are fused by reciprocal rank (k = 60). A passage scores 1 / (60 + rank)
+    # for each search that found it, so of two found as often, the one ranked higher comes first:
+    # th:asthma-follow-up#0 before th:asthma-diagnosis#0, both found by 5 of the 15 searches.
+    answer = ask(reason_home, serve(THAI.replies), client_of)
+    stores = {lang: KnowledgeBase(lang, reason_home) for lang in ("th", "en")}
+    try:
+        expected = [sum(1 / (60 + rank_in(stores, search, p.id)) for search in p.found_by) for p in answer.passages]
+    finally:
+        for kb in stores.values():
+            kb.close()
+    assert [p.score for p in answer.passages] == pytest.approx(expected, abs=1e-6)
+    assert expected == sorted(expected, reverse=True)
+
+
+def test_a_passage_cited_twice_is_cited_once_where_first_cited(reason_home, serve, client_of):
+    def synthesis(data, request):
+        cited = [p["id"] for p in data["passages"] if THAI.key_phrase in p["text"]]
+        return json.dumps({"answer": "B", "rationale": THAI.rationale, "citations": cited[::-1] + cited}, ensure_ascii=False)
+
+    answer = ask(reason_home, serve({**THAI.replies, ("synthesise", "th"): synthesis}), client_of)
+    cited = [p.id for p in answer.passages if THAI.key_phrase in p.text]
+    assert len(cited) >= 2 and answer.citations == cited[::-1]
 
 
 def test_the_two_languages_reason_at_the_same_time(reason_home, serve, client_of):
