@@ -7,9 +7,7 @@ from typing import Optional
 
 import typer
 
-from medkb.kb.cli.options import BASE_URL, CACHE, EMBEDDER, HOME, JSON, LANG, MAX_RETRIES, MAX_TOKENS, MODEL, TIMEOUT, model_settings, out
-from medkb.kb.cli.options import fail as _fail
-from medkb.store.errors import MedkbError
+from medkb.kb.cli.options import BASE_URL, CACHE, EMBEDDER, HOME, JSON, LANG, MAX_RETRIES, MAX_TOKENS, MODEL, TIMEOUT, model_settings, out, reported
 
 eval_app = typer.Typer(help="Measure alignment quality on term pairs, retrieval quality on queries, and answers on a question set.", no_args_is_help=True)
 
@@ -29,10 +27,8 @@ def eval_align_command(
     """Align PAIRS' local terms against all CANDIDATES and report acc@1, acc@10 and MRR."""
     from medkb.align.alignment_eval import eval_align
 
-    try:
+    with reported(as_json):
         result = eval_align(lang, pairs, candidates, home, knowledge, method, embedder, folds)
-    except MedkbError as error:
-        _fail(error)
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return
@@ -57,10 +53,8 @@ def eval_retrieve_command(
     """Search the LANG store with every query and report document-level MRR, recall@1/5/10 and nDCG@10."""
     from medkb.retrieve.retrieval_eval import eval_retrieve
 
-    try:
+    with reported(as_json):
         result = eval_retrieve(lang, queries, home, mode, embedder, per_query)
-    except MedkbError as error:
-        _fail(error)
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return
@@ -87,12 +81,10 @@ def eval_reason_command(
     from medkb.reason.api import model_config
     from medkb.reason.reasoning_eval import METHODS, eval_reason
 
-    try:
+    with reported(as_json):
         config = model_config(home, cache, **model_settings(model, base_url, timeout, max_retries, max_tokens))
         judge = model_config(home, cache, **model_settings(judge_model, base_url, timeout, max_retries, max_tokens)) if judge_model else None
         result = eval_reason(data, home, config, judge, tuple(method or METHODS), per_item)
-    except MedkbError as error:
-        _fail(error)
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return
