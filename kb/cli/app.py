@@ -72,7 +72,7 @@ def build(
 
 
 @app.command()
-def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option(10, help="How many of the most mentioned concepts to list."), as_json: bool = JSON) -> None:
+def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option(10, "--top", "-n", min=0, help="How many of the most mentioned concepts to list."), as_json: bool = JSON) -> None:
     """Show what the LANG store holds: table counts, mentions by method, top concepts."""
     from medkb.kb.stats import stats as read_stats
 
@@ -92,7 +92,7 @@ def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option
 def align(
     lang: str = LANG,
     home: Optional[Path] = HOME,
-    knowledge: Optional[list[Path]] = typer.Option(None, "--knowledge", "-k", help="Term pair TSV (local and English columns) to learn translations from (repeatable)."),
+    knowledge: Optional[list[Path]] = typer.Option(None, "--knowledge", help="Term pair TSV (local and English columns) to learn translations from (repeatable)."),
     embedder: Optional[list[str]] = typer.Option(None, "--embedder", "-e", help="Embedder: use, e5, or a sentence-transformers model on disk (repeatable; default: use and e5)."),
     margin: float = typer.Option(0.2, help="Lead over the second-best English candidate that a proposed link needs."),
     as_json: bool = JSON,
