@@ -165,7 +165,7 @@ def test_bad_build_settings_are_a_usage_error_before_any_work(tmp_path, settings
 def test_each_option_letter_means_one_option_in_every_command():
     meanings = defaultdict(set)
     for words, command in commands():
-        for param in command.params:
+        for param in (p for p in command.params if p.param_type_name == "option"):
             names = param.opts + param.secondary_opts
             long_name = next(name for name in names if name.startswith("--"))
             for letter in (name for name in names if not name.startswith("--")):
@@ -174,12 +174,12 @@ def test_each_option_letter_means_one_option_in_every_command():
     assert meanings["-k"] == {"--k"}  # the number of hits
 
 
-def loaded_heavy_modules(tmp_path, *args) -> tuple[int, str, list[str]]:
-    """Exit status, output and the heavy modules loaded of `kb ARGS` run in a fresh interpreter."""
+def loaded_heavy_modules(tmp_path, *args, heavy=HEAVY) -> tuple[int, str, list[str]]:
+    """Exit status, output and the modules of `heavy` loaded of `kb ARGS` run in a fresh interpreter."""
     probe = (
         "import sys\nfrom medkb.kb.cli.app import app\nstatus = 0\n"
         "try:\n    app(sys.argv[1:])\nexcept SystemExit as end:\n    status = end.code\n"
-        f"print(status, sorted(m for m in {HEAVY!r} if m in sys.modules), sep='\\t')\n"
+        f"print(status, sorted(m for m in {heavy!r} if m in sys.modules), sep='\\t')\n"
     )
     done = subprocess.run([sys.executable, "-c", probe, *map(str, args)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     *output, last = done.stdout.splitlines()
@@ -193,8 +193,10 @@ def test_a_no_change_build_loads_no_tokenizer_embedder_or_bm25(built_home, tmp_p
     assert modules == []
 
 
-def test_an_unknown_language_is_refused_before_the_heavy_imports(tmp_path):
-    status, output, modules = loaded_heavy_modules(tmp_path, "build", "--lang", "xx", "--home", tmp_path)
+@pytest.mark.parametrize("command", [["build"], ["query", "x"], ["stats"]])
+def test_an_unknown_language_is_refused_before_the_command_loads_anything(tmp_path, command):
+    # not even the store's DuckDB and NumPy: the option itself is refused
+    status, output, modules = loaded_heavy_modules(tmp_path, *command, "--lang", "xx", "--home", tmp_path, heavy=(*HEAVY, "duckdb", "numpy"))
     assert status == 1 and "unknown language 'xx'" in output
     assert modules == []
 
