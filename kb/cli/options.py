@@ -29,8 +29,8 @@ out = Console()
 
 
 def _known_language(ctx: typer.Context, code: str) -> str:
-    """Refuse an unknown --lang before the command starts: `kb build` would first import DuckDB and
-    NumPy (0.2 s on a quiet machine), and `kb stats` said to build the store of the unknown language."""
+    """Refuse an unknown --lang before the command starts: `kb build --lang xx` took twice as long as
+    `kb --help`, importing the build first, and `kb stats --lang xx` said to build the xx store."""
     if not ctx.resilient_parsing:
         with reported(ctx.params.get("as_json", False)):
             get_language(code)
