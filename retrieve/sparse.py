@@ -10,12 +10,16 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-import bm25s
 import numpy as np
 
 from medkb.retrieve.fusion import top_k
+
+# bm25s, with the SciPy it loads, takes about as long to import as DuckDB and NumPy together: building
+# or loading an index imports it, checking that an index is current does not.
+if TYPE_CHECKING:
+    import bm25s
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class SparseIndex:
     def build(cls, corpus: CorpusTerms | list[list[str]], params: BM25Params = BM25Params()) -> SparseIndex:
         if not isinstance(corpus, CorpusTerms):
             corpus = CorpusTerms().add(corpus)
+        import bm25s
+
         model = bm25s.BM25(k1=params.k1, b=params.b, method=params.method)
         model.index(corpus, show_progress=False)  # bm25s reads `ids` and `vocab`
         return cls(model)
@@ -45,6 +51,8 @@ class SparseIndex:
 
     @classmethod
     def load(cls, folder: Path, mmap: bool = True) -> SparseIndex:
+        import bm25s
+
         return cls(bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False))
 
     def scores(self, weighted_terms: dict[str, float]) -> np.ndarray:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is slow to import (see ingest/segment/tokenize.py): only what runs on Docs imports it
+    from spacy.tokens import Doc
 
 
 @dataclass(frozen=True)

@@ -6,29 +6,31 @@ it can run in worker processes.
 """
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 from medkb.store.errors import InputError
 
-from . import html, jsonl, markdown, pdf, text, xml
 from .base import ReadOptions, ReadResult, Reader
 from .decode import load_bytes
 
 __all__ = ["SUPPORTED_SUFFIXES", "ReadOptions", "ReadResult", "holds_many_documents", "read_path"]
 
-_READERS: dict[str, Reader] = {
-    ".txt": text.read,
-    ".text": text.read,
-    ".md": markdown.read,
-    ".markdown": markdown.read,
-    ".html": html.read,
-    ".htm": html.read,
-    ".xhtml": html.read,
-    ".xml": xml.read,
-    ".nxml": xml.read,
-    ".jsonl": jsonl.read,
-    ".ndjson": jsonl.read,
-    ".pdf": pdf.read,
+# The reader module of each suffix, imported on first use: pypdf alone takes longer to import than
+# DuckDB, and a build whose files have not changed, or that has no PDF, needs no reader at all.
+_READERS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".xml": "xml",
+    ".nxml": "xml",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".pdf": "pdf",
 }
 _GZIP_SUFFIX = ".gz"
 
@@ -38,9 +40,10 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_READERS) + tuple(suffix + _GZIP_SUF
 
 def read_path(path: Path, options: ReadOptions) -> ReadResult:
     """The documents in one corpus file; InputError when the file cannot be read as its suffix says."""
-    reader = _READERS.get(_format_suffix(path))
-    if reader is None:
+    module = _READERS.get(_format_suffix(path))
+    if module is None:
         raise InputError(path, f"unsupported file type (medkb reads {', '.join(_READERS)}, each also gzipped)")
+    reader: Reader = import_module(f"{__name__}.{module}").read
     result = reader(path, load_bytes(path, options.max_bytes), options)
     if not any(document.text.strip() for document in result.documents):
         raise InputError(path, "no text found")
@@ -49,7 +52,7 @@ def read_path(path: Path, options: ReadOptions) -> ReadResult:
 
 def holds_many_documents(path: Path) -> bool:
     """Whether the file's format holds one document per record (JSONL), so that it can be processed in parts."""
-    return _READERS.get(_format_suffix(path)) is jsonl.read
+    return _READERS.get(_format_suffix(path)) == "jsonl"
 
 
 def _format_suffix(path: Path) -> str:

@@ -11,8 +11,6 @@ import io
 import zlib
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from medkb.store.errors import InputError
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -125,6 +123,8 @@ def _decode_detected(data: bytes) -> str | None:
     Only the best guess counts: a runner-up in an accepted encoding is what
     text in another one (Cyrillic KOI8-R, say) looks like decoded wrongly.
     """
+    from charset_normalizer import from_bytes  # here: most files decode as UTF-8 and never need it
+
     best = from_bytes(data).best()
     if best is None or best.percent_chaos > _MAX_CHAOS_PERCENT:
         return None

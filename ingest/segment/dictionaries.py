@@ -9,8 +9,6 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-import spacy
-
 from medkb.ingest.segment.normalize import normalize
 
 # spaCy ships no Swahili stop words; these are its commonest function words.
@@ -47,4 +45,6 @@ def known_words(lang: str) -> frozenset[str]:
 def stop_words(lang: str) -> frozenset[str]:
     if lang == "sw":
         return _SWAHILI_STOP_WORDS
+    import spacy  # here: it is slow to import (see tokenize.py), and a build with nothing to do needs no stop words
+
     return frozenset(w.casefold() for w in spacy.util.get_lang_class(lang).Defaults.stop_words)

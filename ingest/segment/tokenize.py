@@ -12,14 +12,18 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-
-import spacy
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from medkb.ingest.segment.dictionaries import known_words, quiet_jieba, stop_words
 from medkb.ingest.segment.korean import strip_particle
 from medkb.ingest.segment.normalize import HALF_WIDTH, normalize
 from medkb.store.languages import get_language
+
+# spaCy takes over four times as long to import as DuckDB and NumPy together: it is imported where a
+# pipeline is made, not by everything that imports this module (a build with nothing to do, say).
+if TYPE_CHECKING:
+    import spacy
+    from spacy.tokens import Doc
 
 # Tokenizers see one line at a time, never more than this many characters:
 # SudachiPy refuses inputs over 49,149 bytes, and short inputs keep memory flat.
@@ -40,13 +44,15 @@ class _ThaiTokenizer:
 
     def __init__(self, vocab):
         from pythainlp.tokenize import word_tokenize
+        from spacy.tokens import Doc
 
         self.vocab = vocab
         self._word_tokenize = word_tokenize
+        self._doc = Doc
 
     def __call__(self, text: str) -> Doc:
         words = [w for w in self._word_tokenize(text, engine="nlpo3", keep_whitespace=True) if w]
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+        return self._doc(self.vocab, words=words, spaces=[False] * len(words))
 
 
 class _SudachiTokenizer:
@@ -57,19 +63,22 @@ class _SudachiTokenizer:
     """
 
     def __init__(self, vocab):
+        from spacy.tokens import Doc
         from sudachipy import Dictionary, SplitMode
 
         self.vocab = vocab
         self._tokenizer = Dictionary().tokenizer(mode=SplitMode.A)
+        self._doc = Doc
 
     def __call__(self, text: str) -> Doc:
         words = [w for m in self._tokenizer.tokenize(text) if (w := m.surface())]
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+        return self._doc(self.vocab, words=words, spaces=[False] * len(words))
 
 
 @lru_cache(maxsize=None)
 def pipeline(lang: str) -> spacy.Language:
     """The blank spaCy pipeline medkb tokenizes `lang` with (built once per process)."""
+    import spacy
     spacy_code = get_language(lang).spacy_code
     if lang == "zh":
         quiet_jieba()

@@ -91,11 +91,12 @@ def build(
     the store is the same either way.
     """
     started = time.perf_counter()
-    execution = Execution(workers, cluster, Path(shards) if shards else None, keep_shards)
     language = get_language(lang)
+    passages = _passage_settings(passage_tokens, overlap_tokens)
+    execution = Execution(workers, cluster, Path(shards) if shards else None, keep_shards)
     roots = [Path(c) for c in corpus] if corpus else [corpora.corpus_dir(language.code)]
     files = find_corpus_files(roots)
-    settings = _settings(language.code, terms or [], seed_lexicon, PassageSettings(passage_tokens, overlap_tokens))
+    settings = _settings(language.code, terms or [], seed_lexicon, passages)
     target = database.store_path(language.code, home)
     target.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(target):
@@ -105,6 +106,14 @@ def build(
     report.index = asdict(ensure_index(language.code, home, embedder, progress=progress, engine=engine))
     report.timings["index_s"] = round(time.perf_counter() - t, 3)
     return report
+
+
+def _passage_settings(passage_tokens: int, overlap_tokens: int) -> PassageSettings:
+    """The passage sizes, checked before any file is looked at: out of range, they are the caller's mistake."""
+    try:
+        return PassageSettings(passage_tokens, overlap_tokens)
+    except ValueError as error:  # PassageSettings checks its own ranges, and raises nothing else
+        raise UsageError(f"{error} (passage_tokens={passage_tokens}, overlap_tokens={overlap_tokens})") from None
 
 
 def _settings(lang: str, terms: list, seed_lexicon: bool, passages: PassageSettings) -> IngestSettings:

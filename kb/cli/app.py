@@ -9,9 +9,7 @@ import typer
 from rich.table import Table
 
 from medkb.kb.cli.ask import ask
-from medkb.kb.cli.options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, out, progress_bar
-from medkb.kb.cli.options import fail as _fail
-from medkb.store.errors import MedkbError
+from medkb.kb.cli.options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, out, progress_bar, reported
 from medkb.kb.cli.eval import eval_app
 from medkb.kb.cli.graph import graph_app
 from medkb.kb.cli.search import index, lookup, query
@@ -45,18 +43,13 @@ def build(
     """Build or update the LANG store from corpus files and terminologies (incremental, atomic)."""
     from medkb.kb.build.builder import build as run_build
 
-    try:
-        with progress_bar(enabled=not as_json) as update:
-            report = run_build(
-                lang, corpus, terms, home, seed_lexicon=seed, strict=strict,
-                passage_tokens=passage_tokens, overlap_tokens=overlap_tokens,
-                embedder=embedder, engine=engine, progress=update,
-                workers=workers, cluster=cluster, shards=shards, keep_shards=keep_shards,
-            )
-    except MedkbError as error:
-        _fail(error)
-    except ValueError as error:  # bad passage settings
-        _fail(MedkbError(str(error)))
+    with reported(as_json), progress_bar(enabled=not as_json) as update:
+        report = run_build(
+            lang, corpus, terms, home, seed_lexicon=seed, strict=strict,
+            passage_tokens=passage_tokens, overlap_tokens=overlap_tokens,
+            embedder=embedder, engine=engine, progress=update,
+            workers=workers, cluster=cluster, shards=shards, keep_shards=keep_shards,
+        )
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
         return
@@ -79,14 +72,12 @@ def build(
 
 
 @app.command()
-def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option(10, help="How many of the most mentioned concepts to list."), as_json: bool = JSON) -> None:
+def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option(10, "--top", "-n", min=0, help="How many of the most mentioned concepts to list."), as_json: bool = JSON) -> None:
     """Show what the LANG store holds: table counts, mentions by method, top concepts."""
     from medkb.kb.stats import stats as read_stats
 
-    try:
+    with reported(as_json):
         summary = read_stats(lang, home, top=top)
-    except MedkbError as error:
-        _fail(error)
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
         return
@@ -101,7 +92,7 @@ def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option
 def align(
     lang: str = LANG,
     home: Optional[Path] = HOME,
-    knowledge: Optional[list[Path]] = typer.Option(None, "--knowledge", "-k", help="Term pair TSV (local and English columns) to learn translations from (repeatable)."),
+    knowledge: Optional[list[Path]] = typer.Option(None, "--knowledge", help="Term pair TSV (local and English columns) to learn translations from (repeatable)."),
     embedder: Optional[list[str]] = typer.Option(None, "--embedder", "-e", help="Embedder: use, e5, or a sentence-transformers model on disk (repeatable; default: use and e5)."),
     margin: float = typer.Option(0.2, help="Lead over the second-best English candidate that a proposed link needs."),
     as_json: bool = JSON,
@@ -109,11 +100,8 @@ def align(
     """Align the LANG store's concepts to English concepts and write the concept graph's edges."""
     from medkb.align.store_alignment import align as run_align
 
-    try:
-        with err.status(f"aligning {lang} to English", spinner="dots"):
-            report = run_align(lang, home, knowledge, embedder, margin)
-    except MedkbError as error:
-        _fail(error)
+    with reported(as_json), err.status(f"aligning {lang} to English", spinner="dots"):
+        report = run_align(lang, home, knowledge, embedder, margin)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
         return

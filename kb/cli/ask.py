@@ -8,8 +8,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from medkb.kb.cli.options import BASE_URL, CACHE, HOME, JSON, LANG, MAX_RETRIES, MAX_TOKENS, MODEL, TIMEOUT, err, fail, model_settings, out
-from medkb.store.errors import MedkbError
+from medkb.kb.cli.options import BASE_URL, CACHE, HOME, JSON, LANG, MAX_RETRIES, MAX_TOKENS, MODEL, TIMEOUT, err, model_settings, out, reported
 
 
 def ask(
@@ -35,14 +34,11 @@ def ask(
     """Answer QUESTION in LANG: reason in LANG and in English, align the concepts, retrieve local and English evidence, and cite it."""
     from medkb.reason.api import ask as run_ask
 
-    try:
-        with err.status("reasoning", spinner="dots"):
-            answer = run_ask(
-                question, lang, option, premise, english, english_option, english_premise, home=home, direct=direct,
-                passages=passages, trace=trace, cache=cache, **model_settings(model, base_url, timeout, max_retries, max_tokens),
-            )
-    except MedkbError as error:
-        fail(error)
+    with reported(as_json), err.status("reasoning", spinner="dots"):
+        answer = run_ask(
+            question, lang, option, premise, english, english_option, english_premise, home=home, direct=direct,
+            passages=passages, trace=trace, cache=cache, **model_settings(model, base_url, timeout, max_retries, max_tokens),
+        )
     if as_json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
         return

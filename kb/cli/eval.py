@@ -7,9 +7,7 @@ from typing import Optional
 
 import typer
 
-from medkb.kb.cli.options import BASE_URL, CACHE, EMBEDDER, HOME, JSON, LANG, MAX_RETRIES, MAX_TOKENS, MODEL, TIMEOUT, model_settings, out
-from medkb.kb.cli.options import fail as _fail
-from medkb.store.errors import MedkbError
+from medkb.kb.cli.options import BASE_URL, CACHE, EMBEDDER, HOME, JSON, LANG, MAX_RETRIES, MAX_TOKENS, MODEL, TIMEOUT, model_settings, out, reported
 
 eval_app = typer.Typer(help="Measure alignment quality on term pairs, retrieval quality on queries, and answers on a question set.", no_args_is_help=True)
 
@@ -20,8 +18,8 @@ def eval_align_command(
     pairs: Path = typer.Option(..., "--pairs", help="TSV of gold pairs: a local_label/local_term column and an en_label/en_term column."),
     candidates: Path = typer.Option(..., "--candidates", help="TSV whose label/en_term column lists every English candidate."),
     home: Optional[Path] = HOME,
-    knowledge: Optional[list[Path]] = typer.Option(None, "--knowledge", "-k", help="Pair files to learn from (repeatable; default: the LANG_*.tsv pair files beside PAIRS and CANDIDATES, PAIRS excluded)."),
-    method: Optional[list[str]] = typer.Option(None, "--method", "-m", help="Use only these methods: memory, translation, transliteration, use, e5 or an embedder name (repeatable)."),
+    knowledge: Optional[list[Path]] = typer.Option(None, "--knowledge", help="Pair files to learn from (repeatable; default: the LANG_*.tsv pair files beside PAIRS and CANDIDATES, PAIRS excluded)."),
+    method: Optional[list[str]] = typer.Option(None, "--method", help="Use only these methods: memory, translation, transliteration, use, e5 or an embedder name (repeatable)."),
     embedder: Optional[list[str]] = typer.Option(None, "--embedder", "-e", help="Embedders of the combined aligner (repeatable; default: use and e5)."),
     folds: int = typer.Option(1, "--folds", help="Cut PAIRS into this many folds and align each with the others as extra knowledge."),
     as_json: bool = JSON,
@@ -29,10 +27,8 @@ def eval_align_command(
     """Align PAIRS' local terms against all CANDIDATES and report acc@1, acc@10 and MRR."""
     from medkb.align.alignment_eval import eval_align
 
-    try:
+    with reported(as_json):
         result = eval_align(lang, pairs, candidates, home, knowledge, method, embedder, folds)
-    except MedkbError as error:
-        _fail(error)
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return
@@ -57,10 +53,8 @@ def eval_retrieve_command(
     """Search the LANG store with every query and report document-level MRR, recall@1/5/10 and nDCG@10."""
     from medkb.retrieve.retrieval_eval import eval_retrieve
 
-    try:
+    with reported(as_json):
         result = eval_retrieve(lang, queries, home, mode, embedder, per_query)
-    except MedkbError as error:
-        _fail(error)
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return
@@ -72,7 +66,7 @@ def eval_retrieve_command(
 def eval_reason_command(
     data: Path = typer.Option(..., "--data", help='JSONL, one item per line: {"id", "lang", "question", "options" or "premise", "answer"}, or "rubric" (and "reference") for open questions.'),
     home: Optional[Path] = HOME,
-    method: Optional[list[str]] = typer.Option(None, "--method", "-m", help="co-reasoning (the pipeline) or direct (the model alone) (repeatable; default: both)."),
+    method: Optional[list[str]] = typer.Option(None, "--method", help="co-reasoning (the pipeline) or direct (the model alone) (repeatable; default: both)."),
     judge_model: Optional[str] = typer.Option(None, "--judge-model", help="Model that grades open answers against their rubric (default: --model)."),
     per_item: bool = typer.Option(False, "--per-item", help="Also give every item's answers and scores (with --json)."),
     model: Optional[str] = MODEL,
@@ -87,12 +81,10 @@ def eval_reason_command(
     from medkb.reason.api import model_config
     from medkb.reason.reasoning_eval import METHODS, eval_reason
 
-    try:
+    with reported(as_json):
         config = model_config(home, cache, **model_settings(model, base_url, timeout, max_retries, max_tokens))
         judge = model_config(home, cache, **model_settings(judge_model, base_url, timeout, max_retries, max_tokens)) if judge_model else None
         result = eval_reason(data, home, config, judge, tuple(method or METHODS), per_item)
-    except MedkbError as error:
-        _fail(error)
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return

@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from medkb.kb.cli.options import HOME, JSON, LANG, err, fail, out
-from medkb.store.errors import MedkbError
+from medkb.kb.cli.options import HOME, JSON, LANG, NotFound, fail, out, reported
 
 graph_app = typer.Typer(
     help="Explore the concept graph: concepts of every store linked by same_as, broader, narrower, abbreviation_of and related edges.",
@@ -27,10 +26,8 @@ def _load(home: Path | None):
 @graph_app.command()
 def stats(home: Path | None = HOME, as_json: bool = JSON) -> None:
     """Count the graph's nodes and edges by language and relation, its cross-lingual clusters and unaligned concepts."""
-    try:
+    with reported(as_json):
         summary = _load(home).stats()
-    except MedkbError as error:
-        fail(error)
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
         return
@@ -51,26 +48,23 @@ def neighbors(
     term: str = typer.Argument(..., help="A label, a concept id (medkb:diabetes_mellitus) or a node id (th:medkb:diabetes_mellitus)."),
     lang: str = LANG,
     relation: str | None = typer.Option(None, "--relation", "-r", help="Only this relation, as seen from TERM: same_as, broader, narrower, abbreviation_of, abbreviation or related."),
-    target_lang: str | None = typer.Option(None, "--target-lang", "-t", help="Only neighbours in this language."),
-    top: int = typer.Option(20, "--top", "-n", help="How many neighbours to list, strongest first."),
+    target_lang: str | None = typer.Option(None, "--target-lang", help="Only neighbours in this language."),
+    top: int = typer.Option(20, "--top", "-n", min=1, help="How many neighbours to list, strongest first."),
     home: Path | None = HOME,
     as_json: bool = JSON,
 ) -> None:
     """List the concepts one edge away from TERM in the LANG store, in either direction, strongest first."""
-    try:
+    with reported(as_json):
         graph = _load(home)
         found = graph.neighbors(term, lang, relation=relation, target_lang=target_lang)[:top]
-    except MedkbError as error:
-        fail(error)
     node = graph.resolve(term, lang)[0]  # found, or neighbors() would have failed
     label = graph.graph.nodes[node]["label"]
+    if not found:
+        fail(NotFound(f"no neighbours of {label} ({node})" + (" with these filters" if relation or target_lang else "")), as_json)
     if as_json:
         print(json.dumps({"term": term, "lang": lang, "node": node, "label": label, "neighbors": found}, ensure_ascii=False))
         return
     out.print(f"[bold]{label}[/bold] ({node})", highlight=False)
-    if not found:
-        err.print("no neighbours" + (" with these filters" if relation or target_lang else ""), highlight=False)
-        return
     # Labels are what people read: on a narrow terminal node ids wrap, labels do not.
     table = Table("relation")
     table.add_column("label", no_wrap=True)
@@ -92,9 +86,7 @@ def export(
     home: Path | None = HOME,
 ) -> None:
     """Write the whole concept graph to PATH, for Gephi, Cytoscape or NetworkX."""
-    try:
+    with reported():
         graph = _load(home)
         graph.export(path, fmt)
-    except MedkbError as error:
-        fail(error)
     out.print(f"wrote {graph.graph.number_of_nodes()} nodes and {graph.graph.number_of_edges()} edges to {path}", highlight=False)

@@ -1,22 +1,46 @@
-"""What every `kb` command shares: common options, the consoles and the error exit.
+"""What every `kb` command shares: common options, the consoles and how a command fails.
 
-Its own module so that sub-apps (kb.graph_cli) and kb.cli, which registers them, can
-both import it without importing each other.
+Its own module so that the command modules and kb/cli/app.py, which registers them, can
+all import it without importing each other.
+
+A command fails through `reported` or `fail` only: a MedkbError (bad input, a missing store, finding
+nothing) is one line `error: ...` on stderr, or with --json one JSON object {"error", "kind"} on
+stderr (stdout holds results only), and exit status 1. Any other exception is a bug, and shows as
+a traceback.
 """
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from medkb.store.errors import MedkbError
+from medkb.store.languages import get_language
 
 err = Console(stderr=True)
 out = Console()
 
-LANG = typer.Option(..., "--lang", "-l", help="Language code: th, zh, ja, ko, sw, yo or en.")
+
+def _known_language(ctx: typer.Context, code: str) -> str:
+    """Refuse an unknown --lang before the command starts: `kb build --lang xx` took twice as long as
+    `kb --help`, importing the build first, and `kb stats --lang xx` said to build the xx store."""
+    if not ctx.resilient_parsing:
+        with reported(ctx.params.get("as_json", False)):
+            get_language(code)
+    return code
+
+
+LANG = typer.Option(..., "--lang", "-l", callback=_known_language, help="Language code: th, zh, ja, ko, sw, yo or en.")
 HOME = typer.Option(None, "--home", help="Folder of the stores (default: $MEDKB_HOME, else ~/.medkb).")
-JSON = typer.Option(False, "--json", help="Print one JSON object instead of tables.")
+# Eager, so that it is read before --lang, wherever it stands, and a refused language is reported as JSON too.
+JSON = typer.Option(False, "--json", is_eager=True, help="Print one JSON object instead of tables.")
 
 
 def _embedder_choice(value: str) -> str | None:
@@ -34,18 +58,40 @@ ENGINE = typer.Option(
 )
 
 
-def fail(error: MedkbError) -> None:
-    err.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+class NotFound(MedkbError):
+    """A search or lookup that found nothing: exit status 1, as grep's is when nothing matches."""
+
+
+def fail(error: MedkbError, as_json: bool = False) -> NoReturn:
+    """End the command with exit status 1 and the error in one line (one JSON object with --json)."""
+    message = " ".join(str(error).splitlines())
+    if as_json:
+        print(json.dumps({"error": message, "kind": type(error).__name__}, ensure_ascii=False), file=sys.stderr)
+    else:
+        err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
+@contextmanager
+def reported(as_json: bool = False) -> Iterator[None]:
+    """Run a command's work; a MedkbError from it ends the command through `fail`."""
+    try:
+        yield
+    except MedkbError as error:
+        fail(error, as_json)
+
+
 class progress_bar:
-    """A progress bar on stderr, updated by (done, total, what) calls from long work."""
+    """A progress bar on stderr, updated by (done, total, what) calls from long work.
+
+    Only on a terminal: elsewhere rich draws nothing but ends the bar with a newline, which put a
+    blank line before every `kb build` error and summary written to a file or a pipe.
+    """
 
     def __init__(self, enabled: bool):
         self.bar = Progress(
             TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=err, transient=True, disable=not enabled,
+            TimeElapsedColumn(), console=err, transient=True, disable=not (enabled and err.is_interactive),
         )
         self.task = None
 

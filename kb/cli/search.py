@@ -8,8 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from medkb.kb.cli.options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, fail, out, progress_bar
-from medkb.store.errors import MedkbError
+from medkb.kb.cli.options import EMBEDDER, ENGINE, HOME, JSON, LANG, NotFound, err, fail, out, progress_bar, reported
 
 SNIPPET = 240
 
@@ -27,16 +26,13 @@ def query(
     """Search the LANG knowledge base for TEXT and show the best passages and why each was found."""
     from medkb.retrieve.searcher import KnowledgeBase
 
-    try:
-        with err.status("opening the index", spinner="dots"), KnowledgeBase(lang, home) as base:
-            hits = base.search(text, k=k, mode=mode, query_lang=query_lang, fusion=fusion)
-    except MedkbError as error:
-        fail(error)
+    with reported(as_json), err.status("opening the index", spinner="dots"), KnowledgeBase(lang, home) as base:
+        hits = base.search(text, k=k, mode=mode, query_lang=query_lang, fusion=fusion)
+    if not hits:
+        fail(NotFound(f"no passage matches {text!r} in the {lang} store"), as_json)
     if as_json:
         print(json.dumps({"query": text, "lang": lang, "mode": mode, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
         return
-    if not hits:
-        err.print("no passage matches", highlight=False)
     for rank, hit in enumerate(hits, start=1):
         why = hit.explanation
         where = " > ".join(hit.section) if hit.section else ""
@@ -61,15 +57,13 @@ def lookup(
     """Show the LANG store's concepts for TERM: labels in every language, aligned concepts, neighbours and evidence passages."""
     from medkb.retrieve.searcher import lookup as run_lookup
 
-    try:
+    with reported(as_json):
         records = run_lookup(term, lang, home, term_lang)
-    except MedkbError as error:
-        fail(error)
+    if not records:
+        fail(NotFound(f"no concept for {term!r} in the {lang} store"), as_json)
     if as_json:
         print(json.dumps({"term": term, "lang": lang, "concepts": [r.to_dict() for r in records]}, ensure_ascii=False))
         return
-    if not records:
-        err.print(f"no concept for {term!r} in the {lang} store", highlight=False)
     for record in records:
         out.print(f"[bold]{record.label}[/bold]  ({record.node}, {record.source})", highlight=False)
         labels = Table("language", "labels")
@@ -100,11 +94,8 @@ def index(
 
     from medkb.retrieve.index import index as run_index
 
-    try:
-        with progress_bar(enabled=not as_json) as update:
-            manifest = run_index(lang, home, embedder, rebuild, progress=update, engine=engine, threads=threads)
-    except MedkbError as error:
-        fail(error)
+    with reported(as_json), progress_bar(enabled=not as_json) as update:
+        manifest = run_index(lang, home, embedder, rebuild, progress=update, engine=engine, threads=threads)
     if as_json:
         print(json.dumps(asdict(manifest)))
         return

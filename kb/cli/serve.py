@@ -6,8 +6,7 @@ from typing import Optional
 
 import typer
 
-from medkb.kb.cli.options import HOME, fail
-from medkb.store.errors import MedkbError
+from medkb.kb.cli.options import HOME, reported
 
 
 def serve(
@@ -17,9 +16,7 @@ def serve(
     lang: Optional[list[str]] = typer.Option(None, "--lang", "-l", help="A language to serve (repeatable; default: every store in the home folder)."),
 ) -> None:
     """Serve search, lookup and concepts of the built knowledge bases over HTTP (OpenAPI description at /docs)."""
-    try:
+    with reported():  # a missing store, or the serve extra not installed
         from medkb.kb.server import serve as run_serve
 
         run_serve(home, host, port, lang)
-    except MedkbError as error:  # a missing store, or the serve extra not installed
-        fail(error)
