@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from medkb.align.aligner import Aligner, method_names
-from medkb.store.embedders import DEFAULT_EMBEDDERS
 from medkb.align.knowledge import file_pairs, sibling_pair_files, store_pairs
 from medkb.align.pairs import Pair, read_candidates, read_pairs
 from medkb.ingest.segment.normalize import normalize
-from medkb.store import database
-from medkb.store.errors import UsageError
 from medkb.kb.build.inputs import sha256_of
+from medkb.store import database
+from medkb.store.embedders import DEFAULT_EMBEDDERS
+from medkb.store.errors import UsageError
 from medkb.store.languages import get_language
 
 CUTOFFS = (1, 10)

@@ -20,10 +20,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from medkb.align.aligner import Aligner
-from medkb.store.embedders import DEFAULT_EMBEDDERS
 from medkb.align.knowledge import file_pairs, store_pairs
 from medkb.align.relations import intra_language_edges
 from medkb.store import database
+from medkb.store.embedders import DEFAULT_EMBEDDERS
 from medkb.store.languages import get_language
 from medkb.store.lock import build_lock
 from medkb.store.schema import node_id

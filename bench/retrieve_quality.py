@@ -39,10 +39,10 @@ METRICS = ("mrr", "recall@5")
 
 def prepare(data: Path, work: Path, embedders: list[str]) -> dict[str, Path]:
     """The query files, and each setting's ja store (aligned to English), with an index per embedder."""
-    from medkb.store import database
-    from medkb.kb.build.builder import build
     from medkb.align.store_alignment import align
+    from medkb.kb.build.builder import build
     from medkb.retrieve.index import build_index, index_dir
+    from medkb.store import database
 
     queries = {}
     for lang, rows in nando_queries(data).items():
@@ -69,8 +69,8 @@ def prepare(data: Path, work: Path, embedders: list[str]) -> dict[str, Path]:
 
 
 def evaluate(work: Path, queries: dict[str, Path], embedders: list[str]) -> list[dict]:
-    from medkb.retrieve.retrieval_eval import eval_retrieve
     from medkb.retrieve.index import index_dir
+    from medkb.retrieve.retrieval_eval import eval_retrieve
 
     rows = []
     for setting in SETTINGS:
@@ -121,8 +121,8 @@ def table(rows: list[dict], embedders: list[str]) -> str:
 
 def embedding_rates(work: Path, embedders: list[str], n: int = 256) -> str:
     """Passages embedded per second by each embedder, on the first n passages of the corpus, in this process."""
-    from medkb.store import database
     from medkb.retrieve.embedding import encode_passages
+    from medkb.store import database
 
     with database.open_existing("ja", work / "terminology") as con:
         texts = [row[0] for row in con.execute("SELECT text FROM passages ORDER BY passage_id LIMIT ?", [n]).fetchall()]

@@ -52,9 +52,24 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
+
 from synthetic import (
-    CHUNK, LABELS_PER_PASSAGE, LANG, LENGTHS, TOPICS, Vocabulary, log, passage_vectors, peak_rss_mb, queries, recall, stats,
-    timed, top10, topic_vectors, vocabulary,
+    CHUNK,
+    LABELS_PER_PASSAGE,
+    LANG,
+    LENGTHS,
+    TOPICS,
+    Vocabulary,
+    log,
+    passage_vectors,
+    peak_rss_mb,
+    queries,
+    recall,
+    stats,
+    timed,
+    top10,
+    topic_vectors,
+    vocabulary,
 )
 
 GENERATOR = 1  # bump when the synthetic data changes: cached stores are keyed by it
@@ -132,9 +147,9 @@ def write_store(home: Path, vocab: Vocabulary, size: int, seed: int, folder: Pat
     reads it) and passages no token offsets (used only when terms are discovered, at build time)."""
     from medkb import corpora
     from medkb.ingest.pipeline import IngestSettings, TermSource, terminologies
-    from medkb.store import database
     from medkb.kb.build.corpus_terms import write_terminologies
     from medkb.kb.build.inputs import sha256_of
+    from medkb.store import database
     from medkb.store.schema import SCHEMA_VERSION
     from medkb.store.version import __version__
 
@@ -207,13 +222,13 @@ def query_child(spec: dict) -> dict:
     import bm25s
 
     import medkb.retrieve.index
-    from medkb.store.embedders import get_embedder, installed
-    from medkb.store import database
     from medkb.retrieve.analyzer import index_terms, query_terms
     from medkb.retrieve.dense import DenseIndex
     from medkb.retrieve.fusion import top_k
     from medkb.retrieve.searcher import DEPTH, KnowledgeBase
     from medkb.retrieve.sparse import BM25Params
+    from medkb.store import database
+    from medkb.store.embedders import get_embedder, installed
 
     def stale(*args):
         raise RuntimeError("the cached synthetic index is out of date and would be embedded for real: delete --work and rerun")
@@ -435,10 +450,10 @@ def notes(results: list[dict], args) -> list[str]:
 
 
 def main() -> None:
-    from medkb.store.embedders import BUILT_IN
     from medkb.retrieve.dense import ANN_MIN_PASSAGES
     from medkb.retrieve.embedding import passage_embedder
     from medkb.retrieve.index import INDEX_VERSION
+    from medkb.store.embedders import BUILT_IN
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))

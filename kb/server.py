@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from medkb.align.graph import store_langs
-from medkb.store.errors import MedkbError, UsageError
-from medkb.store.schema import node_id
-from medkb.store.database import default_home
-from medkb.store.version import __version__
 from medkb.retrieve.hits import Hit
 from medkb.retrieve.integration import SharedKnowledgeBase, needs_extra
 from medkb.retrieve.lookup import ConceptRecord, lookup_concepts
 from medkb.retrieve.searcher import MAX_QUERY_CHARS, MODES, KnowledgeBase
+from medkb.store.database import default_home
+from medkb.store.errors import MedkbError, UsageError
+from medkb.store.schema import node_id
+from medkb.store.version import __version__
 
 with needs_extra("serve"):
     import uvicorn

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from medkb.store.errors import UsageError
-from medkb.store.database import default_home
 from medkb.reason.config import ModelConfig
 from medkb.reason.pipeline import PASSAGES, Answer, CoReasoner
 from medkb.reason.question import Question
+from medkb.store.database import default_home
+from medkb.store.errors import UsageError
 
 CACHE_FOLDER = "llm-cache"
 

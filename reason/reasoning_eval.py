@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from medkb.store.errors import InputError, MedkbError, UsageError
-from medkb.store.jsonl import json_objects
 from medkb.reason import prompts
 from medkb.reason.client import ChatClient
 from medkb.reason.config import ModelConfig
@@ -18,6 +16,8 @@ from medkb.reason.pipeline import Answer, CoReasoner
 from medkb.reason.question import Question
 from medkb.reason.schemas import Judgement
 from medkb.reason.structured import ask_structured
+from medkb.store.errors import InputError, MedkbError, UsageError
+from medkb.store.jsonl import json_objects
 
 METHODS = ("co-reasoning", "direct")
 

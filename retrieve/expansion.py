@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from medkb.ingest.mentions.matcher import TermMatcher
 from medkb.ingest.segment.tokenize import tokenize
+from medkb.retrieve.analyzer import query_terms
 from medkb.store import database
 from medkb.store.schema import node_id, split_node
-from medkb.retrieve.analyzer import query_terms
 
 PIVOT = "en"
 LABEL_KINDS = ("preferred", "synonym")  # labels whose words expand a query (not discovered or abbreviation forms)

@@ -18,20 +18,21 @@ import json
 import os
 import shutil
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 import numpy as np
 
-from medkb.store import database
-from medkb.store.errors import UsageError
-from medkb.store.lock import build_lock
 from medkb.retrieve.analyzer import index_terms
 from medkb.retrieve.dense import ANN_FILE, DenseIndex
 from medkb.retrieve.embedding import encode_passages, passage_embedder
 from medkb.retrieve.packed import PackedStrings, PackedWriter
 from medkb.retrieve.sparse import BM25Params, CorpusTerms, SparseIndex
+from medkb.store import database
+from medkb.store.errors import UsageError
+from medkb.store.lock import build_lock
 
 INDEX_VERSION = 3  # 2: passage records (records.bin); 3: the sparse engine in the manifest
 ENGINES = ("bm25s", "lucene")

@@ -22,15 +22,15 @@ import json
 import os
 import shutil
 from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
-from medkb.store.errors import UsageError
 from medkb.retrieve import lucene_jvm
 from medkb.retrieve.packed import PackedStrings, PackedWriter
 from medkb.retrieve.sparse import BM25Params, known_pieces
+from medkb.store.errors import UsageError
 
 LUCENE_DIR, INPUT_DIR = "lucene", "lucene-input"
 VOCABULARY, PASSAGE_TERMS = "vocabulary", "passage_terms"

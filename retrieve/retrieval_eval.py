@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from medkb.retrieve.searcher import KnowledgeBase
 from medkb.store.errors import InputError
 from medkb.store.jsonl import json_objects
-from medkb.retrieve.searcher import KnowledgeBase
 
 DEPTH = 100  # passages searched per query
 RECALL_AT = (1, 5, 10)

@@ -15,10 +15,6 @@ from pathlib import Path
 import numpy as np
 
 from medkb.align.graph import ConceptGraph
-from medkb.store import database
-from medkb.store.errors import UsageError
-from medkb.store.languages import get_language
-from medkb.store.schema import node_id
 from medkb.retrieve.analyzer import query_terms
 from medkb.retrieve.embedding import encode_query
 from medkb.retrieve.expansion import ConceptExpander, QueryConcept
@@ -27,6 +23,10 @@ from medkb.retrieve.hits import Explanation, Hit
 from medkb.retrieve.index import ensure_index, load_index
 from medkb.retrieve.lookup import ConceptRecord, concept_nodes, lookup_concepts
 from medkb.retrieve.query_lang import guess_query_langs
+from medkb.store import database
+from medkb.store.errors import UsageError
+from medkb.store.languages import get_language
+from medkb.store.schema import node_id
 
 MODES = ("hybrid", "bm25", "dense")
 FUSIONS = ("rrf", "normalised")

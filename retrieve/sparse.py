@@ -8,9 +8,9 @@ the user typed; with all weights 1 this is exactly bm25s's own `get_scores`.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 import bm25s
 import numpy as np

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import spacy
 from spacy.tokens import Doc
@@ -67,7 +67,7 @@ class _SudachiTokenizer:
         return Doc(self.vocab, words=words, spaces=[False] * len(words))
 
 
-@lru_cache(maxsize=None)
+@cache
 def pipeline(lang: str) -> spacy.Language:
     """The blank spaCy pipeline medkb tokenizes `lang` with (built once per process)."""
     spacy_code = get_language(lang).spacy_code

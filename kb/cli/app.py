@@ -9,13 +9,13 @@ import typer
 from rich.table import Table
 
 from medkb.kb.cli.ask import ask
-from medkb.kb.cli.options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, out, progress_bar
-from medkb.kb.cli.options import fail as _fail
-from medkb.store.errors import MedkbError
 from medkb.kb.cli.eval import eval_app
 from medkb.kb.cli.graph import graph_app
+from medkb.kb.cli.options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, out, progress_bar
+from medkb.kb.cli.options import fail as _fail
 from medkb.kb.cli.search import index, lookup, query
 from medkb.kb.cli.serve import serve
+from medkb.store.errors import MedkbError
 
 app = typer.Typer(help="Build and query multilingual clinical knowledge bases.", no_args_is_help=True, add_completion=False)
 app.add_typer(graph_app, name="graph")

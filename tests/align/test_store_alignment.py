@@ -16,8 +16,8 @@ from medkb.align.knowledge import store_pairs
 from medkb.align.pairs import read_candidates, read_pairs
 from medkb.align.store_alignment import DEFAULT_MARGIN, AlignReport, align
 from medkb.ingest.segment.normalize import normalize
-from medkb.store import database
 from medkb.kb.cli.app import app
+from medkb.store import database
 from medkb.store.errors import UsageError
 from medkb.store.schema import node_id
 
