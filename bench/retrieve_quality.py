@@ -112,11 +112,19 @@ def table(rows: list[dict], embedders: list[str]) -> str:
         for embedder in embedders:
             gains = []
             for query_lang in ("ja", "en"):
-                def mrr(label):
-                    return next(r["mrr"] for r in rows if r["setting"] == setting and r["mode_label"] == label and r["query_lang"] == query_lang and (r["embedder"] == embedder or label == "bm25"))
-                gains.append(f"{100 * (mrr('hybrid') - max(mrr('bm25'), mrr('dense'))):+.1f}")
+                hybrid, bm25, dense = (_mrr(rows, setting, embedder, query_lang, label) for label in ("hybrid", "bm25", "dense"))
+                gains.append(f"{100 * (hybrid - max(bm25, dense)):+.1f}")
             lines.append(f"| {setting} | {embedder} | {gains[0]} | {gains[1]} |")
     return "\n".join(lines)
+
+
+def _mrr(rows: list[dict], setting: str, embedder: str, query_lang: str, label: str) -> float:
+    """The MRR of one cell; bm25 does not depend on the embedder."""
+    return next(
+        r["mrr"]
+        for r in rows
+        if r["setting"] == setting and r["mode_label"] == label and r["query_lang"] == query_lang and (r["embedder"] == embedder or label == "bm25")
+    )
 
 
 def embedding_rates(work: Path, embedders: list[str], n: int = 256) -> str:

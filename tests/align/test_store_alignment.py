@@ -64,7 +64,7 @@ def test_every_same_as_edge_has_methods_and_evidence(aligned):
     home, _, _ = aligned
     edges = _query(home, "th", "SELECT source, target, score, methods, evidence FROM edges WHERE relation = 'same_as'")
     proposals = 0
-    for source, target, score, methods, evidence in edges:
+    for source, target, _score, methods, evidence in edges:
         assert source.startswith("th:") and target.startswith("en:")
         assert methods and set(methods) <= METHODS, methods
         found = json.loads(evidence)
