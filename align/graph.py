@@ -129,7 +129,12 @@ class ConceptGraph:
             if target_lang and self.graph.nodes[other]["lang"] != target_lang:
                 continue
             if (other, seen) not in best or data["score"] > best[(other, seen)]["score"]:
-                best[(other, seen)] = self._describe(other) | {"relation": seen, "score": data["score"], "methods": data["methods"], "evidence": data["evidence"]}
+                best[(other, seen)] = self._describe(other) | {
+                    "relation": seen,
+                    "score": data["score"],
+                    "methods": data["methods"],
+                    "evidence": data["evidence"],
+                }
         return sorted(best.values(), key=lambda n: (-n["score"], n["relation"], n["node"]))
 
     def cluster(self, term_or_node: str, lang: str) -> set[str]:

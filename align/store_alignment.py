@@ -77,7 +77,13 @@ def align(
         if proposals:
             context = _context_scores(within, edges, home)
             edges += [_with_context(edge, context) for edge in proposals]
-        _write(con, lang, edges + within, started, {"margin": margin, "embedders": list(embedders or DEFAULT_EMBEDDERS), "knowledge": [str(k) for k in knowledge or []]})
+        _write(
+            con,
+            lang,
+            edges + within,
+            started,
+            {"margin": margin, "embedders": list(embedders or DEFAULT_EMBEDDERS), "knowledge": [str(k) for k in knowledge or []]},
+        )
         report.counts = dict(con.execute("SELECT relation, count(*) FROM edges GROUP BY relation ORDER BY relation").fetchall())
     report.counts["unaligned"] = len(unaligned)
     report.seconds = round(time.perf_counter() - clock, 3)
@@ -87,7 +93,10 @@ def align(
 def _read_concepts(lang: str, home) -> dict[str, dict]:
     """Concepts of a store: their labels in `lang`, English labels and codes."""
     with database.open_existing(lang, home) as con:
-        concepts = {cid: {"codes": json.loads(codes or "{}"), "labels": [], "english": []} for cid, codes in con.execute("SELECT concept_id, codes FROM concepts").fetchall()}
+        concepts = {
+            cid: {"codes": json.loads(codes or "{}"), "labels": [], "english": []}
+            for cid, codes in con.execute("SELECT concept_id, codes FROM concepts").fetchall()
+        }
         rows = con.execute("SELECT concept_id, lang, text, kind FROM labels ORDER BY concept_id, kind, text").fetchall()
     for cid, label_lang, text, kind in rows:
         concept = concepts.get(cid)

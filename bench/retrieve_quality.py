@@ -14,8 +14,9 @@ Both are aligned to the embedded English store (`kb align`), through which Engli
 their concepts when the Japanese store has no English label for them. Every store is indexed once
 per embedder; the `seed` index takes the passage vectors of the `terminology` one (same texts).
 Modes: bm25, dense, hybrid (BM25 + dense + concepts, fused by RRF) and hybrid without concept
-expansion. Last, the passages embedded per second by each embedder, in one process. Everything is built on the first run and kept in WORK (default: a folder under the
-system temp dir), so a second run only searches.
+expansion. Last, the passages embedded per second by each embedder, in one process. Everything
+is built on the first run and kept in WORK (default: a folder under the system temp dir), so a
+second run only searches.
 """
 from __future__ import annotations
 
@@ -95,7 +96,9 @@ def table(rows: list[dict], embedders: list[str]) -> str:
     for setting in SETTINGS:
         for embedder in embedders:
             for label in MODES:
-                cells = {r["query_lang"]: r for r in rows if r["setting"] == setting and r["mode_label"] == label and (r["embedder"] == embedder or label == "bm25")}
+                cells = {
+                    r["query_lang"]: r for r in rows if r["setting"] == setting and r["mode_label"] == label and (r["embedder"] == embedder or label == "bm25")
+                }
                 if not cells or (label == "bm25" and embedder != embedders[0]):
                     continue
                 shown = "-" if label == "bm25" else embedder

@@ -269,7 +269,9 @@ def query_child(spec: dict) -> dict:
             recall = [recall(a[:10], e[:10]) for a, e in found]
             out["ann_recall_at_10"] = float(np.mean(recall))
             out["ann_recall_at_depth"] = float(np.mean([recall(a, e) for a, e in found]))
-            out["ann_recall_by_kind"] = {kind: float(np.mean([r for r, q in zip(recall, asked) if q["kind"] == kind])) for kind in sorted({q["kind"] for q in asked})}
+            out["ann_recall_by_kind"] = {
+                kind: float(np.mean([r for r, q in zip(recall, asked) if q["kind"] == kind])) for kind in sorted({q["kind"] for q in asked})
+            }
         log(f"  {size}: dense references done")
 
     vocab = vocabulary(seed)
@@ -492,9 +494,16 @@ def main() -> None:
             (folder / "build.json").write_text(json.dumps(run_child("build", build)))
         log(f"{size}: searching")
         load_before = os.getloadavg()[0]
-        spec = {"size": size, "seed": args.seed, "folder": str(folder), "queries": str(query_file), "warmup": args.warmup,
-                "rank_bm25": not args.no_rank_bm25}
-        results.append({"size": size, "cached": cached, "load_before": load_before, "build": json.loads((folder / "build.json").read_text()), "query": run_child("query", spec)})
+        spec = {"size": size, "seed": args.seed, "folder": str(folder), "queries": str(query_file), "warmup": args.warmup, "rank_bm25": not args.no_rank_bm25}
+        results.append(
+            {
+                "size": size,
+                "cached": cached,
+                "load_before": load_before,
+                "build": json.loads((folder / "build.json").read_text()),
+                "query": run_child("query", spec),
+            }
+        )
     print("\n".join(report(results) + notes(results, args)))
     if args.json:
         args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "results": results}, indent=1))

@@ -97,7 +97,9 @@ def _score(item: dict, answer: Answer, judge_client: ChatClient) -> dict:
         scored["correct"] = answer.answer == item["gold"]
     elif item["rubric"]:
         record: list = []
-        grade = ask_structured(judge_client, prompts.judge(item["question"], f"{answer.answer}\n\n{answer.rationale}", item["rubric"], item["reference"]), Judgement, record)
+        grade = ask_structured(
+            judge_client, prompts.judge(item["question"], f"{answer.answer}\n\n{answer.rationale}", item["rubric"], item["reference"]), Judgement, record
+        )
         scored["judge"] = grade.score
         scored["judge_rationale"] = grade.rationale
     return scored

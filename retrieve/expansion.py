@@ -63,10 +63,17 @@ class ConceptExpander:
         tokens = tokenize(query_lang, query)
         named = self._store_labels(self.lang).named
         # A concept discovered in the corpus is a phrase of its passages: BM25 already finds its words.
-        found = [(span, QueryConcept(cid, self._label(cid), query[span[0] : span[1]], 1.0)) for cid, span in self._matches(self.lang, query_lang, query, tokens) if cid in named]
+        found = [
+            (span, QueryConcept(cid, self._label(cid), query[span[0] : span[1]], 1.0))
+            for cid, span in self._matches(self.lang, query_lang, query, tokens)
+            if cid in named
+        ]
         if query_lang != self.lang and database.store_path(query_lang, self.home).exists():
             for concept_id, span in self._matches(query_lang, query_lang, query, tokens):
-                found += [(span, QueryConcept(target, self._label(target), query[span[0] : span[1]], weight, via)) for target, weight, via in self._aligned(query_lang, concept_id)]
+                found += [
+                    (span, QueryConcept(target, self._label(target), query[span[0] : span[1]], weight, via))
+                    for target, weight, via in self._aligned(query_lang, concept_id)
+                ]
         return _outermost(found, named)
 
     def expansion_terms(self, concepts: list[QueryConcept]) -> dict[str, float]:

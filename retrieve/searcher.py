@@ -189,7 +189,9 @@ def open(lang: str, home: str | Path | None = None, embedder: str | None = "auto
     return KnowledgeBase(lang, home, embedder)
 
 
-def query(text: str, lang: str, home: str | Path | None = None, k: int = 10, mode: str = "hybrid", query_lang: str | None = None, fusion: str = "rrf") -> list[Hit]:
+def query(
+    text: str, lang: str, home: str | Path | None = None, k: int = 10, mode: str = "hybrid", query_lang: str | None = None, fusion: str = "rrf"
+) -> list[Hit]:
     """Search the `lang` knowledge base once (the Python side of `kb query`)."""
     with KnowledgeBase(lang, home) as kb:
         return kb.search(text, k=k, mode=mode, query_lang=query_lang, fusion=fusion)

@@ -36,8 +36,12 @@ def build(
     overlap_tokens: int = typer.Option(32, help="Word tokens of whole sentences that consecutive passages share."),
     embedder: Optional[str] = EMBEDDER,
     engine: str = ENGINE,
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes that read and match files (with --cluster local: the cluster's worker processes)."),
-    cluster: Optional[str] = typer.Option(None, "--cluster", help="Run the per-file work on Dask: 'local', or a scheduler address such as tcp://scheduler:8786."),
+    workers: int = typer.Option(
+        1, "--workers", "-w", min=1, help="Processes that read and match files (with --cluster local: the cluster's worker processes)."
+    ),
+    cluster: Optional[str] = typer.Option(
+        None, "--cluster", help="Run the per-file work on Dask: 'local', or a scheduler address such as tcp://scheduler:8786."
+    ),
     shards: Optional[Path] = typer.Option(None, "--shards", help="Folder for the Parquet shards of --cluster; with an address, on storage every worker sees."),
     keep_shards: bool = typer.Option(False, "--keep-shards", help="Keep the Parquet shards after they are merged into the store."),
     as_json: bool = JSON,
@@ -79,7 +83,9 @@ def build(
 
 
 @app.command()
-def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option(10, help="How many of the most mentioned concepts to list."), as_json: bool = JSON) -> None:
+def stats(
+    lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option(10, help="How many of the most mentioned concepts to list."), as_json: bool = JSON
+) -> None:
     """Show what the LANG store holds: table counts, mentions by method, top concepts."""
     from medkb.kb.stats import stats as read_stats
 
@@ -90,7 +96,10 @@ def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
         return
-    out.print(f"[bold]{summary['lang']}[/bold] store at {summary['path']} (build {summary['last_build']['build_id']}, {summary['last_build']['finished_at']})", highlight=False)
+    out.print(
+        f"[bold]{summary['lang']}[/bold] store at {summary['path']} (build {summary['last_build']['build_id']}, {summary['last_build']['finished_at']})",
+        highlight=False,
+    )
     out.print(_table("table", "rows", summary["tables"].items()))
     out.print(_table("concept source", "concepts", summary["concepts_by_source"].items()))
     out.print(_table("mention method", "mentions", summary["mentions_by_method"].items()))
@@ -101,8 +110,12 @@ def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option
 def align(
     lang: str = LANG,
     home: Optional[Path] = HOME,
-    knowledge: Optional[list[Path]] = typer.Option(None, "--knowledge", "-k", help="Term pair TSV (local and English columns) to learn translations from (repeatable)."),
-    embedder: Optional[list[str]] = typer.Option(None, "--embedder", "-e", help="Embedder: use, e5, or a sentence-transformers model on disk (repeatable; default: use and e5)."),
+    knowledge: Optional[list[Path]] = typer.Option(
+        None, "--knowledge", "-k", help="Term pair TSV (local and English columns) to learn translations from (repeatable)."
+    ),
+    embedder: Optional[list[str]] = typer.Option(
+        None, "--embedder", "-e", help="Embedder: use, e5, or a sentence-transformers model on disk (repeatable; default: use and e5)."
+    ),
     margin: float = typer.Option(0.2, help="Lead over the second-best English candidate that a proposed link needs."),
     as_json: bool = JSON,
 ) -> None:
