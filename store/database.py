@@ -91,14 +91,24 @@ def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+_BUILD_FIELDS = ("build_id", "settings_key", "tool_version", "schema_version", "finished_at", "timings")
+
+
 def latest_build(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
-    row = con.execute(
-        "SELECT build_id, settings_key, tool_version, schema_version FROM builds ORDER BY build_id DESC LIMIT 1"
-    ).fetchone()
+    row = con.execute(f"SELECT {', '.join(_BUILD_FIELDS)} FROM builds ORDER BY build_id DESC LIMIT 1").fetchone()
     if row is None:
         return None
-    return dict(zip(("build_id", "settings_key", "tool_version", "schema_version"), row))
+    return dict(zip(_BUILD_FIELDS, row))
+
+
+def require_build(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, Any]:
+    """The latest build of the `lang` store, or a UsageError: a store file that records none was not made by `kb build`."""
+    build = latest_build(con)
+    if build is None:
+        raise UsageError(f"the {lang} knowledge base records no build: run `kb build --lang {lang}` to make it anew")
+    return build
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLES if name != "builds"}
+    # count(*) returns exactly one row: fetchall, unlike fetchone, is not typed as maybe returning none
+    return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in TABLES if name != "builds"}
