@@ -40,6 +40,6 @@ def ask(
     given_english = english_version(asked, english, english_options, english_premise)
     with CoReasoner(lang, home, model_config(home, cache, **settings), passages=passages) as reasoner:
         answer = reasoner.direct(asked) if direct else reasoner.ask(asked, given_english)
-    if trace:
+    if trace and answer.trace:
         answer.trace.write(trace)
     return answer

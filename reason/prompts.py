@@ -87,7 +87,7 @@ def answer_format(question: Question) -> str:
 def _question_fields(question: Question) -> dict:
     if question.kind == "nli":
         return {"premise": question.premise, "hypothesis": question.text}
-    fields = {"question": question.text}
+    fields: dict[str, str | dict[str, str]] = {"question": question.text}
     if question.options:
         fields["options"] = question.options
     return fields

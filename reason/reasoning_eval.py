@@ -92,7 +92,7 @@ def _run(item: dict, reasoner: CoReasoner, judge_client: ChatClient, methods: tu
 
 
 def _score(item: dict, answer: Answer, judge_client: ChatClient) -> dict:
-    scored = {"answer": answer.answer, "citations": answer.citations, **answer.trace.totals()}
+    scored = {"answer": answer.answer, "citations": answer.citations, **(answer.trace.totals() if answer.trace else {})}
     if item["gold"] is not None:
         scored["correct"] = answer.answer == item["gold"]
     elif item["rubric"]:

@@ -55,6 +55,8 @@ def ask(
         passage = cited[citation]
         snippet = " ".join(passage.text.split())[:160]
         out.print(f"[dim]{escape(f'[{citation}]')} {escape(passage.title or passage.doc_id)}: {escape(snippet)}[/dim]", highlight=False)
+    if answer.trace is None:  # an answer made without the pipeline has no calls to count
+        return
     for warning in answer.trace.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
     totals = answer.trace.totals()
