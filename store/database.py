@@ -63,6 +63,7 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[A
 def _insert_scanned(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]]) -> None:
     types = [row[1] for row in con.execute(f"DESCRIBE {table}").fetchall()]
     incoming = {}
+    column: Sequence[Any]  # a table's column of values; list columns become JSON text
     for i, (column, column_type) in enumerate(zip(zip(*rows), types)):
         if column_type.endswith("[]"):
             column = [None if value is None else json.dumps(value, ensure_ascii=False) for value in column]

@@ -91,9 +91,9 @@ class TermMatcher:
         hits = []
         for norm_end, norm in self._automaton.iter(normalized.text):
             start, end = normalized.original_span(norm_end + 1 - len(norm), norm_end + 1)
-            end = self._accepted_end(bounds, start, end)
-            if end is not None:
-                hits.append(Match(start, end, tuple(sorted(self._concepts[norm]))))
+            accepted = self._accepted_end(bounds, start, end)
+            if accepted is not None:
+                hits.append(Match(start, accepted, tuple(sorted(self._concepts[norm]))))
         return sorted(hits, key=lambda m: (m.start, -m.end)) if nested else _longest_first(hits)
 
     def _accepted_end(self, bounds: _Boundaries, start: int, end: int) -> int | None:
