@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,7 @@ def eval_align(
     pairs: str | Path,
     candidates: str | Path,
     home: str | Path | None = None,
-    knowledge: list[str | Path] | None = None,
+    knowledge: Sequence[str | Path] | None = None,
     methods: list[str] | None = None,
     embedders: list[str] | None = None,
     folds: int = 1,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -50,7 +51,7 @@ class AlignReport:
 def align(
     lang: str,
     home: str | Path | None = None,
-    knowledge: list[str | Path] | None = None,
+    knowledge: Sequence[str | Path] | None = None,
     embedders: list[str] | None = None,
     margin: float = DEFAULT_MARGIN,
 ) -> AlignReport:
@@ -62,7 +63,9 @@ def align(
     started, clock = datetime.now(timezone.utc), time.perf_counter()
     path = database.store_path(lang, home)
     local = _read_concepts(lang, home)
-    edges, proposals, unaligned = [], [], []
+    edges: list[tuple] = []
+    proposals: list[tuple] = []
+    unaligned: list[tuple[str, str]] = []  # (concept id, label)
     if lang != PIVOT:
         english = _english_concepts(lang, home)
         edges = _shared_id_edges(lang, local, english) + _shared_code_edges(lang, local, english)

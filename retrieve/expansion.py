@@ -99,7 +99,7 @@ class ConceptExpander:
     def _aligned(self, query_lang: str, concept_id: str) -> list[tuple[str, float, tuple[str, ...]]]:
         """Concepts of the searched store that a query-store concept is the same as, with the path's weight."""
         start = node_id(query_lang, concept_id)
-        paths = []
+        paths: list[tuple[str, float, tuple[str, ...]]] = []
         for english, score in self._same_as(query_lang).get(start, []):
             if self.lang == PIVOT:
                 paths.append((english, score, (f"{start} -> {english} ({score:.2f})",)))

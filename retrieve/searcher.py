@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from functools import cached_property
 from pathlib import Path
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -28,7 +29,8 @@ from medkb.store.errors import UsageError
 from medkb.store.languages import get_language
 from medkb.store.schema import node_id
 
-MODES = ("hybrid", "bm25", "dense")
+Mode = Literal["hybrid", "bm25", "dense"]
+MODES: tuple[str, ...] = get_args(Mode)
 FUSIONS = ("rrf", "normalised")
 DEPTH = 100  # passages each ranker hands to fusion
 EXPANSION_WEIGHT = 0.5  # a concept label's word counts half as much as a word the user typed
@@ -128,10 +130,16 @@ class KnowledgeBase:
             if name == "bm25":  # the sparse engine ranks by itself (bm25s here, or a Lucene index)
                 rankings[name], scores[name] = self.index.sparse.top(terms, depth)
                 continue
-            values = self.index.dense.scores(encode_query(self.embedder, query)) if name == "dense" else self._concept_scores(concepts)
+            values = self._dense_scores(query) if name == "dense" else self._concept_scores(concepts)
             rankings[name] = top_k(values, depth)
             scores[name] = values[rankings[name]]
         return rankings, scores
+
+    def _dense_scores(self, query: str) -> np.ndarray:
+        # search() refuses dense mode without an embedder, and _rank ranks by vectors only with one
+        if self.index.dense is None or self.embedder is None:
+            raise RuntimeError(f"the {self.lang} index has no passage vectors to rank by")
+        return self.index.dense.scores(encode_query(self.embedder, query))
 
     def _concept_scores(self, concepts: list[QueryConcept]) -> np.ndarray:
         """Mentions of the query's concepts: weight x idf x (1 + log count), summed over concepts."""
