@@ -16,6 +16,7 @@ import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Callable
 
@@ -62,8 +63,8 @@ class BuildReport:
 
 def build(
     lang: str,
-    corpus: list[str | Path] | None = None,
-    terms: list[str | Path] | None = None,
+    corpus: Sequence[str | Path] | None = None,
+    terms: Sequence[str | Path] | None = None,
     home: str | Path | None = None,
     *,
     seed_lexicon: bool = True,
@@ -107,7 +108,7 @@ def build(
     return report
 
 
-def _settings(lang: str, terms: list, seed_lexicon: bool, passages: PassageSettings) -> IngestSettings:
+def _settings(lang: str, terms: Sequence[str | Path], seed_lexicon: bool, passages: PassageSettings) -> IngestSettings:
     paths = ([corpora.SEED_LEXICON] if seed_lexicon else []) + [Path(t) for t in terms]
     for path in paths:
         if not path.is_file():
@@ -156,7 +157,7 @@ class _Build:
     def run(self) -> BuildReport:
         previous = self._previous_state()
         reuse = previous is not None and previous["settings_key"] == self.key
-        known = previous["files"] if reuse else {}
+        known = previous["files"] if reuse and previous else {}
         changed, unchanged, hashes = self._compare(known)
         removed = set(known) - {str(f.path) for f in self.files}
         if reuse and not changed and not removed:

@@ -78,8 +78,9 @@ def build(
         f"{counts.get('concepts', 0)} concepts, {counts.get('mentions', 0)} mentions",
         highlight=False,
     )
-    vectors = f"{report.index['embedder']} passage vectors" if report.index["embedder"] else "no passage vectors (install medkb[embed])"
-    out.print(f"{report.lang}: retrieval index current in {report.timings['index_s']:.1f}s: BM25 ({report.index['engine']}), {vectors}", highlight=False)
+    if report.index:  # build() always brings the index up to date; a report made otherwise may have none
+        vectors = f"{report.index['embedder']} passage vectors" if report.index["embedder"] else "no passage vectors (install medkb[embed])"
+        out.print(f"{report.lang}: retrieval index current in {report.timings['index_s']:.1f}s: BM25 ({report.index['engine']}), {vectors}", highlight=False)
 
 
 @app.command()

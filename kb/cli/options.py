@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from medkb.store.errors import MedkbError
 
@@ -47,7 +47,7 @@ class progress_bar:
             TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), console=err, transient=True, disable=not enabled,
         )
-        self.task = None
+        self.task: TaskID | None = None
 
     def __enter__(self):
         self.bar.start()
