@@ -14,29 +14,28 @@ import os
 import shutil
 import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Callable
 
 from medkb import corpora
 from medkb.ingest.mentions import abbreviations
 from medkb.ingest.pipeline import IngestSettings, TermSource, process_file, terminologies
 from medkb.ingest.readers import ReadOptions
 from medkb.ingest.segment import PassageSettings
-from medkb.store import database
 from medkb.kb.build.corpus_terms import refresh_abbreviation_concepts, refresh_discovered_terms, write_terminologies
-from medkb.store.errors import InputError, UsageError
 from medkb.kb.build.inputs import CorpusFile, find_corpus_files, sha256_of
-from medkb.store.languages import LANGUAGES, get_language
-from medkb.store.lock import build_lock
 from medkb.kb.build.parallel import Execution, file_parts, run_sharded
-from medkb.store.schema import SCHEMA_VERSION
-from medkb.store.version import __version__
 from medkb.kb.build.shards import merge_shards
 from medkb.kb.build.writer import collision_problem, write_file_result
 from medkb.retrieve.index import ensure_index
+from medkb.store import database
+from medkb.store.errors import InputError, UsageError
+from medkb.store.languages import LANGUAGES, get_language
+from medkb.store.lock import build_lock
+from medkb.store.schema import SCHEMA_VERSION
+from medkb.store.version import __version__
 
 Progress = Callable[[int, int, str], None]  # (files done, files to do, current file)
 COMMIT_BYTES = 16 * 1024 * 1024  # of input read in one transaction: see _Build._written

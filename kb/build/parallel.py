@@ -22,9 +22,9 @@ from pathlib import Path
 
 from medkb.ingest.pipeline import FilePart, IngestSettings, process_file
 from medkb.ingest.readers import holds_many_documents
-from medkb.store.errors import IngestError, InputError, UsageError
 from medkb.kb.build.inputs import CorpusFile
 from medkb.kb.build.shards import ShardWriter
+from medkb.store.errors import IngestError, InputError, UsageError
 
 # Big enough that a task's start (a Parquet file per table) is a small share of its work, small
 # enough that two workers share a 25 MB file evenly and no worker holds much at once.
