@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from medkb.store.embedders import DEFAULT_EMBEDDERS, encode_cached, supports
 from medkb.align.pairs import Pair
 from medkb.align.translation import FLOOR, TermTranslator, TranslationScorer
 from medkb.align.transliterate import TransliterationScorer
 from medkb.ingest.segment.normalize import normalize
+from medkb.store.embedders import DEFAULT_EMBEDDERS, encode_cached, supports
 
 # Scales differ by method (log probabilities, cosines, similarity ratios); these weights put
 # them on one footing. Chosen by cross-fitting on the dev pairs: bench/align_quality.py.

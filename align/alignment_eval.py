@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from medkb.align.aligner import Aligner, method_names
-from medkb.store.embedders import DEFAULT_EMBEDDERS
 from medkb.align.knowledge import file_pairs, sibling_pair_files, store_pairs
 from medkb.align.pairs import Pair, read_candidates, read_pairs
 from medkb.ingest.segment.normalize import normalize
-from medkb.store import database
-from medkb.store.errors import UsageError
 from medkb.kb.build.inputs import sha256_of
+from medkb.store import database
+from medkb.store.embedders import DEFAULT_EMBEDDERS
+from medkb.store.errors import UsageError
 from medkb.store.languages import get_language
 
 CUTOFFS = (1, 10)
@@ -33,7 +34,7 @@ def eval_align(
     pairs: str | Path,
     candidates: str | Path,
     home: str | Path | None = None,
-    knowledge: list[str | Path] | None = None,
+    knowledge: Sequence[str | Path] | None = None,
     methods: list[str] | None = None,
     embedders: list[str] | None = None,
     folds: int = 1,

@@ -64,7 +64,7 @@ class ConceptGraph:
 
         Stores from before the concept graph (no `edges` table) are left out.
         """
-        graph = nx.MultiDiGraph()
+        graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         names: dict[str, dict[str, dict[str, str]]] = {}  # store -> concept -> label language -> label
         terms: dict[str, list[_LabelEntry]] = defaultdict(list)
         stores = []
@@ -83,7 +83,7 @@ class ConceptGraph:
     def stats(self) -> dict:
         """Nodes and edges by language (an edge counts for its source's), edges by relation,
         cross-lingual clusters and the local concepts no same_as edge reaches."""
-        nodes = Counter(lang for _, lang in self.graph.nodes(data="lang"))
+        nodes = Counter(nx.get_node_attributes(self.graph, "lang").values())
         edges = Counter(self.graph.nodes[source]["lang"] for source, _ in self.graph.edges())
         same_as = self._same_as_graph()
         return {
@@ -129,7 +129,12 @@ class ConceptGraph:
             if target_lang and self.graph.nodes[other]["lang"] != target_lang:
                 continue
             if (other, seen) not in best or data["score"] > best[(other, seen)]["score"]:
-                best[(other, seen)] = self._describe(other) | {"relation": seen, "score": data["score"], "methods": data["methods"], "evidence": data["evidence"]}
+                best[(other, seen)] = self._describe(other) | {
+                    "relation": seen,
+                    "score": data["score"],
+                    "methods": data["methods"],
+                    "evidence": data["evidence"],
+                }
         return sorted(best.values(), key=lambda n: (-n["score"], n["relation"], n["node"]))
 
     def cluster(self, term_or_node: str, lang: str) -> set[str]:
@@ -177,7 +182,7 @@ class ConceptGraph:
     def _node(self, term_or_node: str, lang: str) -> str:
         nodes = self.resolve(term_or_node, lang)
         if not nodes:
-            langs = ", ".join(sorted({lang for _, lang in self.graph.nodes(data="lang")}))
+            langs = ", ".join(sorted(set(nx.get_node_attributes(self.graph, "lang").values())))
             raise UsageError(
                 f"no concept {term_or_node!r} in {lang}: give a label, a concept id or a node id "
                 f"(like {lang}:medkb:diabetes_mellitus); the graph has concepts in {langs}"

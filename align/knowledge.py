@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 from medkb.align.pairs import Pair, read_pairs
+from medkb.kb.build.inputs import sha256_of
 from medkb.store import database
 from medkb.store.errors import InputError
-from medkb.kb.build.inputs import sha256_of
 
 
 def store_pairs(lang: str, home=None, exclude_sha256: frozenset[str] = frozenset()) -> list[Pair]:

@@ -14,8 +14,8 @@ pair, so that `WHERE source = ?` alone finds every edge of a concept in SQL.
 """
 from __future__ import annotations
 
-from medkb.store.schema import node_id
 from medkb.store.database import to_json
+from medkb.store.schema import node_id
 
 # A short form's node is node_id(lang, "abbr:" + short form as written, "BP"). Concepts made
 # from corpus long forms share the prefix but are case-folded slugs (abbr:blood_pressure).

@@ -15,15 +15,16 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from medkb.align.aligner import Aligner
-from medkb.store.embedders import DEFAULT_EMBEDDERS
 from medkb.align.knowledge import file_pairs, store_pairs
 from medkb.align.relations import intra_language_edges
 from medkb.store import database
+from medkb.store.embedders import DEFAULT_EMBEDDERS
 from medkb.store.languages import get_language
 from medkb.store.lock import build_lock
 from medkb.store.schema import node_id
@@ -50,7 +51,7 @@ class AlignReport:
 def align(
     lang: str,
     home: str | Path | None = None,
-    knowledge: list[str | Path] | None = None,
+    knowledge: Sequence[str | Path] | None = None,
     embedders: list[str] | None = None,
     margin: float = DEFAULT_MARGIN,
 ) -> AlignReport:
@@ -62,7 +63,9 @@ def align(
     started, clock = datetime.now(timezone.utc), time.perf_counter()
     path = database.store_path(lang, home)
     local = _read_concepts(lang, home)
-    edges, proposals, unaligned = [], [], []
+    edges: list[tuple] = []
+    proposals: list[tuple] = []
+    unaligned: list[tuple[str, str]] = []  # (concept id, label)
     if lang != PIVOT:
         english = _english_concepts(lang, home)
         edges = _shared_id_edges(lang, local, english) + _shared_code_edges(lang, local, english)
@@ -77,7 +80,13 @@ def align(
         if proposals:
             context = _context_scores(within, edges, home)
             edges += [_with_context(edge, context) for edge in proposals]
-        _write(con, lang, edges + within, started, {"margin": margin, "embedders": list(embedders or DEFAULT_EMBEDDERS), "knowledge": [str(k) for k in knowledge or []]})
+        _write(
+            con,
+            lang,
+            edges + within,
+            started,
+            {"margin": margin, "embedders": list(embedders or DEFAULT_EMBEDDERS), "knowledge": [str(k) for k in knowledge or []]},
+        )
         report.counts = dict(con.execute("SELECT relation, count(*) FROM edges GROUP BY relation ORDER BY relation").fetchall())
     report.counts["unaligned"] = len(unaligned)
     report.seconds = round(time.perf_counter() - clock, 3)
@@ -87,7 +96,10 @@ def align(
 def _read_concepts(lang: str, home) -> dict[str, dict]:
     """Concepts of a store: their labels in `lang`, English labels and codes."""
     with database.open_existing(lang, home) as con:
-        concepts = {cid: {"codes": json.loads(codes or "{}"), "labels": [], "english": []} for cid, codes in con.execute("SELECT concept_id, codes FROM concepts").fetchall()}
+        concepts = {
+            cid: {"codes": json.loads(codes or "{}"), "labels": [], "english": []}
+            for cid, codes in con.execute("SELECT concept_id, codes FROM concepts").fetchall()
+        }
         rows = con.execute("SELECT concept_id, lang, text, kind FROM labels ORDER BY concept_id, kind, text").fetchall()
     for cid, label_lang, text, kind in rows:
         concept = concepts.get(cid)

@@ -78,8 +78,8 @@ def code_version() -> dict[str, str]:
 
 
 def ensure_stores(home: Path, langs: set[str]) -> None:
-    from medkb.store import database
     from medkb.kb.build.builder import build
+    from medkb.store import database
 
     for lang in sorted(langs):
         if not database.store_path(lang, home).exists():

@@ -17,10 +17,10 @@ import statistics
 import time
 from pathlib import Path
 
-from medkb.store import database
-from medkb.retrieve.retrieval_eval import eval_retrieve, read_queries
 from medkb.retrieve.index import ensure_index, index_dir
+from medkb.retrieve.retrieval_eval import eval_retrieve, read_queries
 from medkb.retrieve.searcher import KnowledgeBase
+from medkb.store import database
 
 WARMUP = 500
 TIMED = 300

@@ -14,8 +14,9 @@ Both are aligned to the embedded English store (`kb align`), through which Engli
 their concepts when the Japanese store has no English label for them. Every store is indexed once
 per embedder; the `seed` index takes the passage vectors of the `terminology` one (same texts).
 Modes: bm25, dense, hybrid (BM25 + dense + concepts, fused by RRF) and hybrid without concept
-expansion. Last, the passages embedded per second by each embedder, in one process. Everything is built on the first run and kept in WORK (default: a folder under the
-system temp dir), so a second run only searches.
+expansion. Last, the passages embedded per second by each embedder, in one process. Everything
+is built on the first run and kept in WORK (default: a folder under the system temp dir), so a
+second run only searches.
 """
 from __future__ import annotations
 
@@ -39,10 +40,10 @@ METRICS = ("mrr", "recall@5")
 
 def prepare(data: Path, work: Path, embedders: list[str]) -> dict[str, Path]:
     """The query files, and each setting's ja store (aligned to English), with an index per embedder."""
-    from medkb.store import database
-    from medkb.kb.build.builder import build
     from medkb.align.store_alignment import align
+    from medkb.kb.build.builder import build
     from medkb.retrieve.index import build_index, index_dir
+    from medkb.store import database
 
     queries = {}
     for lang, rows in nando_queries(data).items():
@@ -69,8 +70,8 @@ def prepare(data: Path, work: Path, embedders: list[str]) -> dict[str, Path]:
 
 
 def evaluate(work: Path, queries: dict[str, Path], embedders: list[str]) -> list[dict]:
-    from medkb.retrieve.retrieval_eval import eval_retrieve
     from medkb.retrieve.index import index_dir
+    from medkb.retrieve.retrieval_eval import eval_retrieve
 
     rows = []
     for setting in SETTINGS:
@@ -95,7 +96,9 @@ def table(rows: list[dict], embedders: list[str]) -> str:
     for setting in SETTINGS:
         for embedder in embedders:
             for label in MODES:
-                cells = {r["query_lang"]: r for r in rows if r["setting"] == setting and r["mode_label"] == label and (r["embedder"] == embedder or label == "bm25")}
+                cells = {
+                    r["query_lang"]: r for r in rows if r["setting"] == setting and r["mode_label"] == label and (r["embedder"] == embedder or label == "bm25")
+                }
                 if not cells or (label == "bm25" and embedder != embedders[0]):
                     continue
                 shown = "-" if label == "bm25" else embedder
@@ -112,17 +115,25 @@ def table(rows: list[dict], embedders: list[str]) -> str:
         for embedder in embedders:
             gains = []
             for query_lang in ("ja", "en"):
-                def mrr(label):
-                    return next(r["mrr"] for r in rows if r["setting"] == setting and r["mode_label"] == label and r["query_lang"] == query_lang and (r["embedder"] == embedder or label == "bm25"))
-                gains.append(f"{100 * (mrr('hybrid') - max(mrr('bm25'), mrr('dense'))):+.1f}")
+                hybrid, bm25, dense = (_mrr(rows, setting, embedder, query_lang, label) for label in ("hybrid", "bm25", "dense"))
+                gains.append(f"{100 * (hybrid - max(bm25, dense)):+.1f}")
             lines.append(f"| {setting} | {embedder} | {gains[0]} | {gains[1]} |")
     return "\n".join(lines)
 
 
+def _mrr(rows: list[dict], setting: str, embedder: str, query_lang: str, label: str) -> float:
+    """The MRR of one cell; bm25 does not depend on the embedder."""
+    return next(
+        r["mrr"]
+        for r in rows
+        if r["setting"] == setting and r["mode_label"] == label and r["query_lang"] == query_lang and (r["embedder"] == embedder or label == "bm25")
+    )
+
+
 def embedding_rates(work: Path, embedders: list[str], n: int = 256) -> str:
     """Passages embedded per second by each embedder, on the first n passages of the corpus, in this process."""
-    from medkb.store import database
     from medkb.retrieve.embedding import encode_passages
+    from medkb.store import database
 
     with database.open_existing("ja", work / "terminology") as con:
         texts = [row[0] for row in con.execute("SELECT text FROM passages ORDER BY passage_id LIMIT ?", [n]).fetchall()]

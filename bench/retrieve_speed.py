@@ -52,9 +52,24 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
+
 from synthetic import (
-    CHUNK, LABELS_PER_PASSAGE, LANG, LENGTHS, TOPICS, Vocabulary, log, passage_vectors, peak_rss_mb, queries, recall, stats,
-    timed, top10, topic_vectors, vocabulary,
+    CHUNK,
+    LABELS_PER_PASSAGE,
+    LANG,
+    LENGTHS,
+    TOPICS,
+    Vocabulary,
+    log,
+    passage_vectors,
+    peak_rss_mb,
+    queries,
+    recall,
+    stats,
+    timed,
+    top10,
+    topic_vectors,
+    vocabulary,
 )
 
 GENERATOR = 1  # bump when the synthetic data changes: cached stores are keyed by it
@@ -132,9 +147,9 @@ def write_store(home: Path, vocab: Vocabulary, size: int, seed: int, folder: Pat
     reads it) and passages no token offsets (used only when terms are discovered, at build time)."""
     from medkb import corpora
     from medkb.ingest.pipeline import IngestSettings, TermSource, terminologies
-    from medkb.store import database
     from medkb.kb.build.corpus_terms import write_terminologies
     from medkb.kb.build.inputs import sha256_of
+    from medkb.store import database
     from medkb.store.schema import SCHEMA_VERSION
     from medkb.store.version import __version__
 
@@ -209,13 +224,13 @@ def query_child(spec: dict) -> dict:
     import bm25s
 
     import medkb.retrieve.index
-    from medkb.store.embedders import get_embedder, installed
-    from medkb.store import database
     from medkb.retrieve.analyzer import index_terms, query_terms
     from medkb.retrieve.dense import DenseIndex
     from medkb.retrieve.fusion import top_k
     from medkb.retrieve.searcher import DEPTH, KnowledgeBase
     from medkb.retrieve.sparse import BM25Params
+    from medkb.store import database
+    from medkb.store.embedders import get_embedder, installed
 
     def stale(*args):
         raise RuntimeError("the cached synthetic index is out of date and would be embedded for real: delete --work and rerun")
@@ -256,7 +271,9 @@ def query_child(spec: dict) -> dict:
             at_10 = [recall(a[:10], e[:10]) for a, e in found]
             out["ann_recall_at_10"] = float(np.mean(at_10))
             out["ann_recall_at_depth"] = float(np.mean([recall(a, e) for a, e in found]))
-            out["ann_recall_by_kind"] = {kind: float(np.mean([r for r, q in zip(at_10, asked) if q["kind"] == kind])) for kind in sorted({q["kind"] for q in asked})}
+            out["ann_recall_by_kind"] = {
+                kind: float(np.mean([r for r, q in zip(at_10, asked) if q["kind"] == kind])) for kind in sorted({q["kind"] for q in asked})
+            }
         log(f"  {size}: dense references done")
 
     vocab = vocabulary(seed)
@@ -437,10 +454,10 @@ def notes(results: list[dict], args) -> list[str]:
 
 
 def main() -> None:
-    from medkb.store.embedders import BUILT_IN
     from medkb.retrieve.dense import ANN_MIN_PASSAGES
     from medkb.retrieve.embedding import passage_embedder
     from medkb.retrieve.index import INDEX_VERSION
+    from medkb.store.embedders import BUILT_IN
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
@@ -482,9 +499,16 @@ def main() -> None:
             (folder / "build.json").write_text(json.dumps(run_child("build", build)))
         log(f"{size}: searching")
         load_before = os.getloadavg()[0]
-        spec = {"size": size, "seed": args.seed, "folder": str(folder), "queries": str(query_file), "warmup": args.warmup,
-                "rank_bm25": not args.no_rank_bm25}
-        results.append({"size": size, "cached": cached, "load_before": load_before, "build": json.loads((folder / "build.json").read_text()), "query": run_child("query", spec)})
+        spec = {"size": size, "seed": args.seed, "folder": str(folder), "queries": str(query_file), "warmup": args.warmup, "rank_bm25": not args.no_rank_bm25}
+        results.append(
+            {
+                "size": size,
+                "cached": cached,
+                "load_before": load_before,
+                "build": json.loads((folder / "build.json").read_text()),
+                "query": run_child("query", spec),
+            }
+        )
     print("\n".join(report(results) + notes(results, args)))
     if args.json:
         args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "results": results}, indent=1))

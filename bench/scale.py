@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from synthetic import LANG, log, passage_vectors, queries, recall, stats, timed, topic_vectors, vocabulary, write_corpus
 
 GENERATOR = 1  # bump when the corpus changes: cached corpora are keyed by it
@@ -122,9 +123,9 @@ def raw_search(engine: str, base):
 
 def dense_child(spec: dict) -> dict:
     """Exact against approximate search of synthetic passage vectors with real query vectors."""
-    from medkb.store.embedders import get_embedder
     from medkb.retrieve.dense import DenseIndex
     from medkb.retrieve.fusion import top_k
+    from medkb.store.embedders import get_embedder
 
     seed, embedder = spec["seed"], spec["embedder"]
     vocab = vocabulary(seed)

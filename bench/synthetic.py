@@ -114,7 +114,10 @@ def write_corpus(vocab: Vocabulary, size: int, seed: int, folder: Path, doc_pass
         lines = []
         for doc in range(first_doc, min(docs, first_doc + file_docs)):
             rows = range(doc * doc_passages, min(size, (doc + 1) * doc_passages))
-            sections = [{"title": f"Part {row - doc * doc_passages + 1}", "text": _section_text(vocab, words, function_words, rng, row, topics, concept_index)} for row in rows]
+            sections = [
+                {"title": f"Part {row - doc * doc_passages + 1}", "text": _section_text(vocab, words, function_words, rng, row, topics, concept_index)}
+                for row in rows
+            ]
             lines.append(json.dumps({"id": f"syn{doc:08d}", "title": f"Synthetic guideline {doc}", "sections": sections}))
         (folder / f"part-{first_doc // file_docs:05d}.jsonl").write_text("\n".join(lines) + "\n")
         log(f"  {min(size, (first_doc + file_docs) * doc_passages)} / {size} passages written")

@@ -157,7 +157,7 @@ def abbreviation_concept_id(long_form: str) -> str:
 
 def _link_abbreviations(found: list[abbreviations.Abbreviation], matcher: TermMatcher) -> list[tuple[str, str, str]]:
     """Each definition tied to the terminology concept its long form names, or to a new one."""
-    linked = []
+    linked: list[tuple[str, str, str]] = []
     for abbreviation in found:
         concept_ids = matcher.concepts_for(abbreviation.long) or [abbreviation_concept_id(abbreviation.long)]
         linked.extend((abbreviation.short, abbreviation.long, cid) for cid in concept_ids)

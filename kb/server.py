@@ -13,17 +13,17 @@ import ipaddress
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from medkb.align.graph import store_langs
-from medkb.store.errors import MedkbError, UsageError
-from medkb.store.schema import node_id
-from medkb.store.database import default_home
-from medkb.store.version import __version__
 from medkb.retrieve.hits import Hit
 from medkb.retrieve.integration import SharedKnowledgeBase, needs_extra
 from medkb.retrieve.lookup import ConceptRecord, lookup_concepts
-from medkb.retrieve.searcher import MAX_QUERY_CHARS, MODES, KnowledgeBase
+from medkb.retrieve.searcher import MAX_QUERY_CHARS, KnowledgeBase, Mode
+from medkb.store.database import default_home
+from medkb.store.errors import MedkbError, UsageError
+from medkb.store.schema import node_id
+from medkb.store.version import __version__
 
 with needs_extra("serve"):
     import uvicorn
@@ -90,7 +90,7 @@ def _add_routes(app: FastAPI, bases: dict[str, SharedKnowledgeBase]) -> None:
         q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, pattern=NOT_BLANK, description="What to search for, in any of medkb's languages.")],
         lang: Annotated[str, Query(description="The knowledge base to search (a language code).")],
         k: Annotated[int, Query(ge=1, le=MAX_K, description="How many passages to return.")] = 10,
-        mode: Annotated[Literal[MODES], Query(description="hybrid (BM25 + dense + concepts, fused), bm25 or dense.")] = "hybrid",
+        mode: Annotated[Mode, Query(description="hybrid (BM25 + dense + concepts, fused), bm25 or dense.")] = "hybrid",
         query_lang: Annotated[str | None, Query(description="The query's language (default: guessed from its script).")] = None,
     ) -> SearchResults:
         hits = served(lang).search(q, k=k, mode=mode, query_lang=query_lang)
@@ -128,7 +128,7 @@ def _served_langs(home: str | Path | None, langs: list[str] | None) -> list[str]
 
 def _concept(base: KnowledgeBase, concept_id: str) -> ConceptRecord | None:
     """The record of one of the store's concepts, or None if it has no such concept."""
-    known = base.con.execute("SELECT count(*) FROM concepts WHERE concept_id = ?", [concept_id]).fetchone()[0]
+    known = base.con.execute("SELECT 1 FROM concepts WHERE concept_id = ?", [concept_id]).fetchone() is not None
     return lookup_concepts(base.con, base.graph, base.lang, [node_id(base.lang, concept_id)])[0] if known else None
 
 
@@ -141,5 +141,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-async def _refused(request: Request, error: MedkbError) -> JSONResponse:
+async def _refused(request: Request, error: Exception) -> JSONResponse:
+    """The answer to a MedkbError (the one exception it is registered for): the request was refused."""
     return JSONResponse(status_code=400, content={"detail": str(error)})

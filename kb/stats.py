@@ -10,9 +10,7 @@ from medkb.store import database
 def stats(lang: str, home: str | Path | None = None, top: int = 10) -> dict:
     """Counts per table, mentions per method, the most mentioned concepts and the last build."""
     with database.open_existing(lang, home) as con:
-        build = con.execute(
-            "SELECT build_id, finished_at, tool_version, counts, timings FROM builds ORDER BY build_id DESC LIMIT 1"
-        ).fetchone()
+        build = database.require_build(con, lang)
         by_method = dict(con.execute("SELECT method, count(*) FROM mentions GROUP BY method ORDER BY method").fetchall())
         by_source = dict(con.execute("SELECT source, count(*) FROM concepts GROUP BY source ORDER BY source").fetchall())
         top_concepts = con.execute(
@@ -32,9 +30,9 @@ def stats(lang: str, home: str | Path | None = None, top: int = 10) -> dict:
             "mentions_by_method": by_method,
             "top_concepts": [{"concept_id": c, "label": label, "mentions": n} for c, label, n in top_concepts],
             "last_build": {
-                "build_id": build[0],
-                "finished_at": build[1].isoformat(timespec="seconds"),
-                "tool_version": build[2],
-                "timings": json.loads(build[4]),
+                "build_id": build["build_id"],
+                "finished_at": build["finished_at"].isoformat(timespec="seconds"),
+                "tool_version": build["tool_version"],
+                "timings": json.loads(build["timings"]),
             },
         }

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from medkb.store.errors import UsageError
-from medkb.store.database import default_home
 from medkb.reason.config import ModelConfig
 from medkb.reason.pipeline import PASSAGES, Answer, CoReasoner
 from medkb.reason.question import Question
+from medkb.store.database import default_home
+from medkb.store.errors import UsageError
 
 CACHE_FOLDER = "llm-cache"
 
@@ -40,6 +40,6 @@ def ask(
     given_english = english_version(asked, english, english_options, english_premise)
     with CoReasoner(lang, home, model_config(home, cache, **settings), passages=passages) as reasoner:
         answer = reasoner.direct(asked) if direct else reasoner.ask(asked, given_english)
-    if trace:
+    if trace and answer.trace:
         answer.trace.write(trace)
     return answer

@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from medkb.store.embedders import get_embedder
 from medkb.reason.schemas import ChainConcept
 from medkb.retrieve.lookup import concept_nodes
 from medkb.retrieve.searcher import KnowledgeBase
+from medkb.store.embedders import get_embedder
 
 # Cosine a pairing by embedding needs, per embedder: about the 25th percentile of true pairs in
 # th_tico_dev.tsv (use 0.61, e5 0.88), where the 99th percentile of wrong pairs is 0.67 and 0.91;

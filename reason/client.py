@@ -14,10 +14,10 @@ import threading
 import time
 from dataclasses import dataclass
 
-from medkb.store.errors import MedkbError
 from medkb.reason.cache import ReplyCache
 from medkb.reason.config import ModelConfig
 from medkb.retrieve.integration import needs_extra
+from medkb.store.errors import MedkbError
 
 FORMATS = ("json_schema", "json_object", "text")  # from the most to the least the server must support
 REFUSED_FORMAT_STATUS = (400, 415, 422)  # how servers say they do not take a response_format

@@ -9,19 +9,19 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from medkb.store import database
-from medkb.store.errors import UsageError
 from medkb.reason import prompts
+from medkb.reason.chain_fusion import Step, fuse
 from medkb.reason.chain_pairing import Link, ground, pair
 from medkb.reason.client import ChatClient
 from medkb.reason.config import ModelConfig
 from medkb.reason.evidence import Evidence, gather, queries_for
-from medkb.reason.chain_fusion import Step, fuse
 from medkb.reason.question import Question
 from medkb.reason.schemas import ConceptChain, Reasoning, Synthesis, Translation
 from medkb.reason.structured import ask_structured
 from medkb.reason.trace import Trace
 from medkb.retrieve.searcher import KnowledgeBase
+from medkb.store import database
+from medkb.store.errors import UsageError
 
 PASSAGES = 8  # passages given to the synthesis
 

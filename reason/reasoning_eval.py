@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from medkb.store.errors import InputError, MedkbError, UsageError
-from medkb.store.jsonl import json_objects
 from medkb.reason import prompts
 from medkb.reason.client import ChatClient
 from medkb.reason.config import ModelConfig
@@ -18,6 +16,8 @@ from medkb.reason.pipeline import Answer, CoReasoner
 from medkb.reason.question import Question
 from medkb.reason.schemas import Judgement
 from medkb.reason.structured import ask_structured
+from medkb.store.errors import InputError, MedkbError, UsageError
+from medkb.store.jsonl import json_objects
 
 METHODS = ("co-reasoning", "direct")
 
@@ -91,12 +91,14 @@ def _run(item: dict, reasoner: CoReasoner, judge_client: ChatClient, methods: tu
 
 
 def _score(item: dict, answer: Answer, judge_client: ChatClient) -> dict:
-    scored = {"answer": answer.answer, "citations": answer.citations, **answer.trace.totals()}
+    scored = {"answer": answer.answer, "citations": answer.citations, **(answer.trace.totals() if answer.trace else {})}
     if item["gold"] is not None:
         scored["correct"] = answer.answer == item["gold"]
     elif item["rubric"]:
         record: list = []
-        grade = ask_structured(judge_client, prompts.judge(item["question"], f"{answer.answer}\n\n{answer.rationale}", item["rubric"], item["reference"]), Judgement, record)
+        grade = ask_structured(
+            judge_client, prompts.judge(item["question"], f"{answer.answer}\n\n{answer.rationale}", item["rubric"], item["reference"]), Judgement, record
+        )
         scored["judge"] = grade.score
         scored["judge_rationale"] = grade.rationale
     return scored

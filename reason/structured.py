@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -12,6 +13,7 @@ from medkb.reason.client import ChatClient, ModelError
 from medkb.reason.schemas import json_schema
 
 FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
+Reply = TypeVar("Reply", bound=BaseModel)
 
 
 class InvalidReply(ModelError):
@@ -19,9 +21,9 @@ class InvalidReply(ModelError):
 
 
 def ask_structured(
-    client: ChatClient, messages: list[dict], model: type[BaseModel], record: list,
-    check: Callable[[BaseModel], None] | None = None, temperature: float = 0.0,
-) -> BaseModel:
+    client: ChatClient, messages: list[dict], model: type[Reply], record: list,
+    check: Callable[[Reply], None] | None = None, temperature: float = 0.0,
+) -> Reply:
     """The reply parsed as `model`; `check` raises ValueError for what a schema cannot say (a citation
     of a passage that was not given, an answer that is not one of the options)."""
     schema = {"name": model.__name__, "schema": json_schema(model)}

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from medkb.ingest.mentions.matcher import TermMatcher
 from medkb.ingest.segment.tokenize import tokenize
+from medkb.retrieve.analyzer import query_terms
 from medkb.store import database
 from medkb.store.schema import node_id, split_node
-from medkb.retrieve.analyzer import query_terms
 
 PIVOT = "en"
 LABEL_KINDS = ("preferred", "synonym")  # labels whose words expand a query (not discovered or abbreviation forms)
@@ -63,10 +63,17 @@ class ConceptExpander:
         tokens = tokenize(query_lang, query)
         named = self._store_labels(self.lang).named
         # A concept discovered in the corpus is a phrase of its passages: BM25 already finds its words.
-        found = [(span, QueryConcept(cid, self._label(cid), query[span[0] : span[1]], 1.0)) for cid, span in self._matches(self.lang, query_lang, query, tokens) if cid in named]
+        found = [
+            (span, QueryConcept(cid, self._label(cid), query[span[0] : span[1]], 1.0))
+            for cid, span in self._matches(self.lang, query_lang, query, tokens)
+            if cid in named
+        ]
         if query_lang != self.lang and database.store_path(query_lang, self.home).exists():
             for concept_id, span in self._matches(query_lang, query_lang, query, tokens):
-                found += [(span, QueryConcept(target, self._label(target), query[span[0] : span[1]], weight, via)) for target, weight, via in self._aligned(query_lang, concept_id)]
+                found += [
+                    (span, QueryConcept(target, self._label(target), query[span[0] : span[1]], weight, via))
+                    for target, weight, via in self._aligned(query_lang, concept_id)
+                ]
         return _outermost(found, named)
 
     def expansion_terms(self, concepts: list[QueryConcept]) -> dict[str, float]:
@@ -92,7 +99,7 @@ class ConceptExpander:
     def _aligned(self, query_lang: str, concept_id: str) -> list[tuple[str, float, tuple[str, ...]]]:
         """Concepts of the searched store that a query-store concept is the same as, with the path's weight."""
         start = node_id(query_lang, concept_id)
-        paths = []
+        paths: list[tuple[str, float, tuple[str, ...]]] = []
         for english, score in self._same_as(query_lang).get(start, []):
             if self.lang == PIVOT:
                 paths.append((english, score, (f"{start} -> {english} ({score:.2f})",)))

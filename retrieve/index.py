@@ -18,20 +18,21 @@ import json
 import os
 import shutil
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 import numpy as np
 
-from medkb.store import database
-from medkb.store.errors import UsageError
-from medkb.store.lock import build_lock
 from medkb.retrieve.analyzer import index_terms
 from medkb.retrieve.dense import ANN_FILE, DenseIndex
 from medkb.retrieve.embedding import encode_passages, passage_embedder
 from medkb.retrieve.packed import PackedStrings, PackedWriter
 from medkb.retrieve.sparse import BM25Params, CorpusTerms, SparseIndex
+from medkb.store import database
+from medkb.store.errors import UsageError
+from medkb.store.lock import build_lock
 
 INDEX_VERSION = 3  # 2: passage records (records.bin); 3: the sparse engine in the manifest
 ENGINES = ("bm25s", "lucene")
@@ -106,7 +107,7 @@ def ensure_index(
     installed, and bm25s. `threads`: Lucene's indexing threads (default: one per core).
     """
     with database.open_existing(lang, home) as con:
-        build = database.latest_build(con)
+        build = database.require_build(con, lang)
     current = read_manifest(index_dir(lang, home))
     name = current.embedder if embedder == "auto" and current and current.embedder else passage_embedder(lang, embedder)
     engine = _engine(engine, current)
@@ -141,13 +142,15 @@ def build_index(
 
 
 def _write(folder, con, lang, embedder, params, engine, threads, previous: Path, progress, vectors=None) -> Manifest:
-    build = database.latest_build(con)
+    build = database.require_build(con, lang)
     total = con.execute("SELECT count(*) FROM passages").fetchone()[0]
     if vectors is not None and len(vectors) != total:
         raise ValueError(f"{len(vectors)} passage vectors given for {total} passages")
     sparse = _sparse_writer(engine, folder, params, threads)
     embedding = _PassageVectors(embedder, previous) if embedder and vectors is None else None
-    passage_ids, doc_ids, hashes = [], [], []
+    passage_ids: list[str] = []
+    doc_ids: list[str] = []
+    hashes: list[np.ndarray] = []
     with PackedWriter(folder, RECORDS) as records:
         for batch in _passage_batches(con):
             if progress:
@@ -213,7 +216,8 @@ class _Bm25sWriter:
 def _write_concepts(folder: Path, passage_ids: list[str], con) -> None:
     row_of = {pid: i for i, pid in enumerate(passage_ids)}
     cursor = con.execute("SELECT concept_id, passage_id, count(*) FROM mentions GROUP BY ALL ORDER BY ALL")
-    concepts, indptr, rows, counts = [], [0], [], []
+    concepts: list[str] = []
+    indptr, rows, counts = [0], [], []
     while batch := cursor.fetchmany(READ_BATCH):
         for concept_id, passage_id, count in batch:  # ordered by concept
             if not concepts or concepts[-1] != concept_id:
@@ -233,11 +237,12 @@ class _PassageVectors:
     same texts and embedder (so that an incremental build embeds only what changed)."""
 
     def __init__(self, embedder: str, previous: Path):
-        self.embedder, self.reused, self.rows = embedder, _previous_vectors(previous, embedder), []
+        self.embedder, self.reused = embedder, _previous_vectors(previous, embedder)
+        self.rows: list[np.ndarray] = []
 
     def add(self, texts: list[str], hashes: np.ndarray) -> None:
         missing = [i for i, h in enumerate(hashes) if h not in self.reused]
-        new = {}
+        new: dict[int, np.ndarray] = {}
         for start in range(0, len(missing), EMBED_BATCH):
             chunk = missing[start : start + EMBED_BATCH]
             new.update(zip(chunk, encode_passages(self.embedder, [texts[i] for i in chunk])))

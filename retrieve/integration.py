@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from medkb.store.errors import MedkbError
-from medkb.store.languages import get_language
 from medkb.retrieve.hits import Hit
 from medkb.retrieve.searcher import KnowledgeBase
+from medkb.store.errors import MedkbError
+from medkb.store.languages import get_language
 
 
 class MissingExtra(MedkbError, ImportError):

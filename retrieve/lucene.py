@@ -22,15 +22,16 @@ import json
 import os
 import shutil
 from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TextIO
 
 import numpy as np
 
-from medkb.store.errors import UsageError
 from medkb.retrieve import lucene_jvm
 from medkb.retrieve.packed import PackedStrings, PackedWriter
 from medkb.retrieve.sparse import BM25Params, known_pieces
+from medkb.store.errors import UsageError
 
 LUCENE_DIR, INPUT_DIR = "lucene", "lucene-input"
 VOCABULARY, PASSAGE_TERMS = "vocabulary", "passage_terms"
@@ -48,13 +49,15 @@ class LuceneWriter:
         lucene_jvm.start_jvm()  # before any work: without the packages, say so at once
         self.folder, self.threads = folder, threads or os.cpu_count() or 1
         (folder / INPUT_DIR).mkdir()
-        self.rows, self.with_terms, self.vocabulary, self.part = 0, 0, set(), None
+        self.rows, self.with_terms = 0, 0
+        self.vocabulary: set[str] = set()
+        self.part: TextIO | None = None
         self.passage_terms = PackedWriter(folder, PASSAGE_TERMS)
 
     def add(self, batch: list[list[str]]) -> None:
         for terms in batch:
-            if self.rows % PART_PASSAGES == 0:
-                self._next_part()
+            if self.part is None or self.rows % PART_PASSAGES == 0:
+                self.part = self._next_part()
             contents = " ".join(terms)
             self.part.write(json.dumps({"id": _lucene_id(self.rows), FIELD: contents}, ensure_ascii=False) + "\n")
             self.passage_terms.add([contents])
@@ -72,10 +75,10 @@ class LuceneWriter:
         self._index()
         shutil.rmtree(self.folder / INPUT_DIR)
 
-    def _next_part(self) -> None:
+    def _next_part(self) -> TextIO:
         if self.part:
             self.part.close()
-        self.part = open(self.folder / INPUT_DIR / f"part-{self.rows // PART_PASSAGES:05d}.jsonl", "w", encoding="utf-8")
+        return open(self.folder / INPUT_DIR / f"part-{self.rows // PART_PASSAGES:05d}.jsonl", "w", encoding="utf-8")
 
     def _index(self) -> None:
         output = self.folder / LUCENE_DIR
@@ -119,7 +122,7 @@ class LuceneIndex:
         hits = self.searcher.object.search(builder.build(), depth)
         return np.array([int(h.docid) for h in hits], np.int64), np.array([h.score for h in hits], np.float32)
 
-    def holding(self, terms: Iterable[str], rows: Sequence[int]) -> list[set[str]]:
+    def holding(self, terms: Iterable[str], rows: Sequence[int] | np.ndarray) -> list[set[str]]:
         """For each row, the terms that its passage has among its index terms."""
         wanted = set(terms)
         return [wanted.intersection(self.passage_terms[int(row)].split(" ")) for row in rows]

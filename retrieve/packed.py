@@ -6,8 +6,8 @@ loaded that a search does not read, however many passages there are.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 

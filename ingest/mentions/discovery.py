@@ -15,8 +15,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from medkb.ingest.segment.sentences import sentence_spans
 from medkb.ingest.segment.dictionaries import stop_words
+from medkb.ingest.segment.sentences import sentence_spans
 from medkb.ingest.segment.tokenize import Token
 from medkb.store.languages import get_language
 from medkb.store.records import Document

@@ -23,15 +23,15 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 import ahocorasick
 
+from medkb.ingest.segment.dictionaries import known_words
 from medkb.ingest.segment.korean import is_particle
 from medkb.ingest.segment.normalize import normalize, normalize_with_offsets
-from medkb.ingest.segment.dictionaries import known_words
 from medkb.ingest.segment.tokenize import Token, tokenize
 from medkb.store.languages import get_language
 
@@ -91,12 +91,12 @@ class TermMatcher:
         hits = []
         for norm_end, norm in self._automaton.iter(normalized.text):
             start, end = normalized.original_span(norm_end + 1 - len(norm), norm_end + 1)
-            end = self._accepted_end(bounds, start, end)
-            if end is not None:
-                hits.append(Match(start, end, tuple(sorted(self._concepts[norm]))))
+            accepted = self._accepted_end(bounds, start, end)
+            if accepted is not None:
+                hits.append(Match(start, accepted, tuple(sorted(self._concepts[norm]))))
         return sorted(hits, key=lambda m: (m.start, -m.end)) if nested else _longest_first(hits)
 
-    def _accepted_end(self, bounds: "_Boundaries", start: int, end: int) -> int | None:
+    def _accepted_end(self, bounds: _Boundaries, start: int, end: int) -> int | None:
         """Where the mention ends if the hit sits on word boundaries here, else None."""
         lang = self.lang
         if lang in ("th", "zh"):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from medkb.store.errors import InputError
 
-from .base import ReadOptions, ReadResult, Reader
+from .base import Reader, ReadOptions, ReadResult
 from .decode import load_bytes
 
 __all__ = ["SUPPORTED_SUFFIXES", "ReadOptions", "ReadResult", "holds_many_documents", "read_path"]

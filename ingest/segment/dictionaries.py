@@ -7,7 +7,7 @@ multi-language pipeline, whose defaults have no stop words.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
+from functools import cache
 
 from medkb.ingest.segment.normalize import normalize
 
@@ -26,7 +26,7 @@ def quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_words(lang: str) -> frozenset[str]:
     if lang == "th":
         from pythainlp.corpus import thai_words
@@ -41,7 +41,7 @@ def known_words(lang: str) -> frozenset[str]:
     raise ValueError(f"no word list for {lang!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def stop_words(lang: str) -> frozenset[str]:
     if lang == "sw":
         return _SWAHILI_STOP_WORDS

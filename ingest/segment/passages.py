@@ -39,7 +39,7 @@ def cut_passages(
 ) -> list[Passage]:
     """Passages of `document`, numbered in reading order."""
     word_starts = [t.start for t in tokens]
-    spans = []
+    spans: list[tuple[tuple[str, ...], int, int]] = []  # (section path, start, end)
     for section in document.sections:
         sentences = _sentences(document.text, section.start, section.end, lang, tokens, word_starts, settings)
         spans.extend((section.path, s, e) for s, e in _pack(sentences, settings))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from medkb.ingest.segment.dictionaries import known_words, quiet_jieba, stop_words
@@ -75,7 +75,7 @@ class _SudachiTokenizer:
         return self._doc(self.vocab, words=words, spaces=[False] * len(words))
 
 
-@lru_cache(maxsize=None)
+@cache
 def pipeline(lang: str) -> spacy.Language:
     """The blank spaCy pipeline medkb tokenizes `lang` with (built once per process)."""
     import spacy

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from medkb.ingest.terms.cells import clean
 from medkb.ingest.terms.concepts import ConceptCollector, add_label
-from medkb.store.languages import LANGUAGES
 from medkb.ingest.terms.terminology import Terminology
 from medkb.ingest.terms.tsv import Row
 from medkb.store.errors import InputError
+from medkb.store.languages import LANGUAGES
 
 HPO_SOURCE = "hpo"
 

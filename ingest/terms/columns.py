@@ -18,9 +18,9 @@ from medkb.ingest.terms.cells import (
     synonym_labels,
     variant_labels,
 )
-from medkb.store.languages import LANGUAGES
 from medkb.ingest.terms.naming import language_prefix
 from medkb.store.errors import InputError
+from medkb.store.languages import LANGUAGES
 
 ID_COLUMNS = ("id", "concept_id", "code")
 CODE_COLUMNS = {"mondo_id": "mondo", "icd10": "icd10", "atc": "atc"}

@@ -4,12 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from medkb.ingest.terms.babelon import is_babelon, read_babelon
-from medkb.store.languages import get_language
 from medkb.ingest.terms.obo import is_obo, read_obo
 from medkb.ingest.terms.table import read_table
 from medkb.ingest.terms.terminology import Terminology
 from medkb.ingest.terms.textfile import read_text
 from medkb.ingest.terms.tsv import split_tsv
+from medkb.store.languages import get_language
 
 
 def load_terminology(path: Path, *, lang: str | None = None) -> Terminology:

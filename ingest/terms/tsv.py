@@ -5,8 +5,12 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from medkb.store.errors import InputError
+
+if TYPE_CHECKING:
+    from _csv import Reader  # the type of csv.reader(), which only typeshed names
 
 Row = tuple[int, list[str]]  # (line number, cells)
 
@@ -22,7 +26,7 @@ def split_tsv(path: Path, text: str) -> tuple[list[str], Iterator[Row]]:
     return header, _rows(path, reader, len(header))
 
 
-def _rows(path: Path, reader: Iterator[list[str]], width: int) -> Iterator[Row]:
+def _rows(path: Path, reader: Reader, width: int) -> Iterator[Row]:
     for cells in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):

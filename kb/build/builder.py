@@ -14,28 +14,28 @@ import os
 import shutil
 import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 from medkb import corpora
 from medkb.ingest.mentions import abbreviations
 from medkb.ingest.pipeline import IngestSettings, TermSource, process_file, terminologies
 from medkb.ingest.readers import ReadOptions
 from medkb.ingest.segment import PassageSettings
-from medkb.store import database
 from medkb.kb.build.corpus_terms import refresh_abbreviation_concepts, refresh_discovered_terms, write_terminologies
-from medkb.store.errors import InputError, UsageError
 from medkb.kb.build.inputs import CorpusFile, find_corpus_files, sha256_of
-from medkb.store.languages import LANGUAGES, get_language
-from medkb.store.lock import build_lock
 from medkb.kb.build.parallel import Execution, file_parts, run_sharded
-from medkb.store.schema import SCHEMA_VERSION
-from medkb.store.version import __version__
 from medkb.kb.build.shards import merge_shards
 from medkb.kb.build.writer import collision_problem, write_file_result
 from medkb.retrieve.index import ensure_index
+from medkb.store import database
+from medkb.store.errors import InputError, UsageError
+from medkb.store.languages import LANGUAGES, get_language
+from medkb.store.lock import build_lock
+from medkb.store.schema import SCHEMA_VERSION
+from medkb.store.version import __version__
 
 Progress = Callable[[int, int, str], None]  # (files done, files to do, current file)
 COMMIT_BYTES = 16 * 1024 * 1024  # of input read in one transaction: see _Build._written
@@ -62,8 +62,8 @@ class BuildReport:
 
 def build(
     lang: str,
-    corpus: list[str | Path] | None = None,
-    terms: list[str | Path] | None = None,
+    corpus: Sequence[str | Path] | None = None,
+    terms: Sequence[str | Path] | None = None,
     home: str | Path | None = None,
     *,
     seed_lexicon: bool = True,
@@ -116,7 +116,7 @@ def _passage_settings(passage_tokens: int, overlap_tokens: int) -> PassageSettin
         raise UsageError(f"{error} (passage_tokens={passage_tokens}, overlap_tokens={overlap_tokens})") from None
 
 
-def _settings(lang: str, terms: list, seed_lexicon: bool, passages: PassageSettings) -> IngestSettings:
+def _settings(lang: str, terms: Sequence[str | Path], seed_lexicon: bool, passages: PassageSettings) -> IngestSettings:
     paths = ([corpora.SEED_LEXICON] if seed_lexicon else []) + [Path(t) for t in terms]
     for path in paths:
         if not path.is_file():
@@ -165,7 +165,7 @@ class _Build:
     def run(self) -> BuildReport:
         previous = self._previous_state()
         reuse = previous is not None and previous["settings_key"] == self.key
-        known = previous["files"] if reuse else {}
+        known = previous["files"] if reuse and previous else {}
         changed, unchanged, hashes = self._compare(known)
         removed = set(known) - {str(f.path) for f in self.files}
         if reuse and not changed and not removed:

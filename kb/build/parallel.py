@@ -22,9 +22,9 @@ from pathlib import Path
 
 from medkb.ingest.pipeline import FilePart, IngestSettings, process_file
 from medkb.ingest.readers import holds_many_documents
-from medkb.store.errors import IngestError, InputError, UsageError
 from medkb.kb.build.inputs import CorpusFile
 from medkb.kb.build.shards import ShardWriter
+from medkb.store.errors import IngestError, InputError, UsageError
 
 # Big enough that a task's start (a Parquet file per table) is a small share of its work, small
 # enough that two workers share a 25 MB file evenly and no worker holds much at once.
@@ -131,14 +131,14 @@ def run_sharded(files: list[CorpusFile], settings: IngestSettings, execution: Ex
 
 def _file_statuses(n_files: int, unit_statuses: list[tuple[WorkUnit, FileStatus]]) -> list[FileStatus]:
     """One status per file from its parts': skipped if any part was (every part reads the whole file)."""
-    files: list[FileStatus | None] = [None] * n_files
+    files: dict[int, FileStatus] = {}  # by file index; every file has one part or more
     for unit, status in unit_statuses:
-        current = files[unit.file_index]
+        current = files.get(unit.file_index)
         if current is None or (status.status == "skipped" and current.status == "ok"):
             files[unit.file_index] = FileStatus(status.status, list(status.problems))
         elif current.status == status.status == "ok":
             current.problems += status.problems
-    return files
+    return [files[i] for i in range(n_files)]
 
 
 @contextmanager

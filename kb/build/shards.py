@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 
 from medkb.ingest.pipeline import FileResult
+from medkb.kb.build.writer import document_rows
 from medkb.store import database
 from medkb.store.schema import PER_DOCUMENT, TABLES
-from medkb.kb.build.writer import document_rows
 
 KEY_COLUMNS = "file_index INTEGER, doc_index INTEGER"
 

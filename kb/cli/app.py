@@ -9,9 +9,9 @@ import typer
 from rich.table import Table
 
 from medkb.kb.cli.ask import ask
-from medkb.kb.cli.options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, out, progress_bar, reported
 from medkb.kb.cli.eval import eval_app
 from medkb.kb.cli.graph import graph_app
+from medkb.kb.cli.options import EMBEDDER, ENGINE, HOME, JSON, LANG, err, out, progress_bar, reported
 from medkb.kb.cli.search import index, lookup, query
 from medkb.kb.cli.serve import serve
 
@@ -34,8 +34,12 @@ def build(
     overlap_tokens: int = typer.Option(32, help="Word tokens of whole sentences that consecutive passages share."),
     embedder: Optional[str] = EMBEDDER,
     engine: str = ENGINE,
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes that read and match files (with --cluster local: the cluster's worker processes)."),
-    cluster: Optional[str] = typer.Option(None, "--cluster", help="Run the per-file work on Dask: 'local', or a scheduler address such as tcp://scheduler:8786."),
+    workers: int = typer.Option(
+        1, "--workers", "-w", min=1, help="Processes that read and match files (with --cluster local: the cluster's worker processes)."
+    ),
+    cluster: Optional[str] = typer.Option(
+        None, "--cluster", help="Run the per-file work on Dask: 'local', or a scheduler address such as tcp://scheduler:8786."
+    ),
     shards: Optional[Path] = typer.Option(None, "--shards", help="Folder for the Parquet shards of --cluster; with an address, on storage every worker sees."),
     keep_shards: bool = typer.Option(False, "--keep-shards", help="Keep the Parquet shards after they are merged into the store."),
     as_json: bool = JSON,
@@ -67,12 +71,18 @@ def build(
         f"{counts.get('concepts', 0)} concepts, {counts.get('mentions', 0)} mentions",
         highlight=False,
     )
-    vectors = f"{report.index['embedder']} passage vectors" if report.index["embedder"] else "no passage vectors (install medkb[embed])"
-    out.print(f"{report.lang}: retrieval index current in {report.timings['index_s']:.1f}s: BM25 ({report.index['engine']}), {vectors}", highlight=False)
+    if report.index:  # build() always brings the index up to date; a report made otherwise may have none
+        vectors = f"{report.index['embedder']} passage vectors" if report.index["embedder"] else "no passage vectors (install medkb[embed])"
+        out.print(f"{report.lang}: retrieval index current in {report.timings['index_s']:.1f}s: BM25 ({report.index['engine']}), {vectors}", highlight=False)
 
 
 @app.command()
-def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option(10, "--top", "-n", min=0, help="How many of the most mentioned concepts to list."), as_json: bool = JSON) -> None:
+def stats(
+    lang: str = LANG,
+    home: Optional[Path] = HOME,
+    top: int = typer.Option(10, "--top", "-n", min=0, help="How many of the most mentioned concepts to list."),
+    as_json: bool = JSON,
+) -> None:
     """Show what the LANG store holds: table counts, mentions by method, top concepts."""
     from medkb.kb.stats import stats as read_stats
 
@@ -81,7 +91,10 @@ def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
         return
-    out.print(f"[bold]{summary['lang']}[/bold] store at {summary['path']} (build {summary['last_build']['build_id']}, {summary['last_build']['finished_at']})", highlight=False)
+    out.print(
+        f"[bold]{summary['lang']}[/bold] store at {summary['path']} (build {summary['last_build']['build_id']}, {summary['last_build']['finished_at']})",
+        highlight=False,
+    )
     out.print(_table("table", "rows", summary["tables"].items()))
     out.print(_table("concept source", "concepts", summary["concepts_by_source"].items()))
     out.print(_table("mention method", "mentions", summary["mentions_by_method"].items()))
@@ -92,8 +105,12 @@ def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option
 def align(
     lang: str = LANG,
     home: Optional[Path] = HOME,
-    knowledge: Optional[list[Path]] = typer.Option(None, "--knowledge", help="Term pair TSV (local and English columns) to learn translations from (repeatable)."),
-    embedder: Optional[list[str]] = typer.Option(None, "--embedder", "-e", help="Embedder: use, e5, or a sentence-transformers model on disk (repeatable; default: use and e5)."),
+    knowledge: Optional[list[Path]] = typer.Option(
+        None, "--knowledge", help="Term pair TSV (local and English columns) to learn translations from (repeatable)."
+    ),
+    embedder: Optional[list[str]] = typer.Option(
+        None, "--embedder", "-e", help="Embedder: use, e5, or a sentence-transformers model on disk (repeatable; default: use and e5)."
+    ),
     margin: float = typer.Option(0.2, help="Lead over the second-best English candidate that a proposed link needs."),
     as_json: bool = JSON,
 ) -> None:

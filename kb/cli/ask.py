@@ -14,7 +14,9 @@ from medkb.kb.cli.options import BASE_URL, CACHE, HOME, JSON, LANG, MAX_RETRIES,
 def ask(
     question: str = typer.Argument(..., help="The question in LANG (with --premise: the hypothesis)."),
     lang: str = LANG,
-    option: Optional[list[str]] = typer.Option(None, "--option", "-o", help="An answer option (repeatable, lettered A, B, C... in order): a multiple-choice question."),
+    option: Optional[list[str]] = typer.Option(
+        None, "--option", "-o", help="An answer option (repeatable, lettered A, B, C... in order): a multiple-choice question."
+    ),
     premise: Optional[str] = typer.Option(None, "--premise", help="The premise of an NLI question; the answer is entailment, neutral or contradiction."),
     english: Optional[str] = typer.Option(None, "--english", help="The question in English, when you have it (skips translation)."),
     english_option: Optional[list[str]] = typer.Option(None, "--english-option", help="The options in English, with --english."),
@@ -49,7 +51,13 @@ def ask(
         passage = cited[citation]
         snippet = " ".join(passage.text.split())[:160]
         out.print(f"[dim]{escape(f'[{citation}]')} {escape(passage.title or passage.doc_id)}: {escape(snippet)}[/dim]", highlight=False)
+    if answer.trace is None:  # an answer made without the pipeline has no calls to count
+        return
     for warning in answer.trace.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
     totals = answer.trace.totals()
-    err.print(f"[dim]{totals['model_calls']} model calls ({totals['cached_calls']} cached), {totals['prompt_tokens']} + {totals['completion_tokens']} tokens, {totals['seconds']:.1f}s[/dim]", highlight=False)
+    err.print(
+        f"[dim]{totals['model_calls']} model calls ({totals['cached_calls']} cached), "
+        f"{totals['prompt_tokens']} + {totals['completion_tokens']} tokens, {totals['seconds']:.1f}s[/dim]",
+        highlight=False,
+    )

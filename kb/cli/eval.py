@@ -18,8 +18,12 @@ def eval_align_command(
     pairs: Path = typer.Option(..., "--pairs", help="TSV of gold pairs: a local_label/local_term column and an en_label/en_term column."),
     candidates: Path = typer.Option(..., "--candidates", help="TSV whose label/en_term column lists every English candidate."),
     home: Optional[Path] = HOME,
-    knowledge: Optional[list[Path]] = typer.Option(None, "--knowledge", help="Pair files to learn from (repeatable; default: the LANG_*.tsv pair files beside PAIRS and CANDIDATES, PAIRS excluded)."),
-    method: Optional[list[str]] = typer.Option(None, "--method", help="Use only these methods: memory, translation, transliteration, use, e5 or an embedder name (repeatable)."),
+    knowledge: Optional[list[Path]] = typer.Option(
+        None, "--knowledge", help="Pair files to learn from (repeatable; default: the LANG_*.tsv pair files beside PAIRS and CANDIDATES, PAIRS excluded)."
+    ),
+    method: Optional[list[str]] = typer.Option(
+        None, "--method", help="Use only these methods: memory, translation, transliteration, use, e5 or an embedder name (repeatable)."
+    ),
     embedder: Optional[list[str]] = typer.Option(None, "--embedder", "-e", help="Embedders of the combined aligner (repeatable; default: use and e5)."),
     folds: int = typer.Option(1, "--folds", help="Cut PAIRS into this many folds and align each with the others as extra knowledge."),
     as_json: bool = JSON,
@@ -43,7 +47,9 @@ def eval_align_command(
 @eval_app.command("retrieve")
 def eval_retrieve_command(
     lang: str = LANG,
-    queries: Path = typer.Option(..., "--queries", help='JSONL, one query per line: {"qid", "query", "relevant"} with relevant a list of doc_ids, optionally "grades" and "lang".'),
+    queries: Path = typer.Option(
+        ..., "--queries", help='JSONL, one query per line: {"qid", "query", "relevant"} with relevant a list of doc_ids, optionally "grades" and "lang".'
+    ),
     home: Optional[Path] = HOME,
     mode: str = typer.Option("hybrid", "--mode", "-m", help="hybrid (BM25 + dense + concepts, fused), bm25 or dense."),
     embedder: Optional[str] = EMBEDDER,
@@ -64,9 +70,15 @@ def eval_retrieve_command(
 
 @eval_app.command("reason")
 def eval_reason_command(
-    data: Path = typer.Option(..., "--data", help='JSONL, one item per line: {"id", "lang", "question", "options" or "premise", "answer"}, or "rubric" (and "reference") for open questions.'),
+    data: Path = typer.Option(
+        ...,
+        "--data",
+        help='JSONL, one item per line: {"id", "lang", "question", "options" or "premise", "answer"}, or "rubric" (and "reference") for open questions.',
+    ),
     home: Optional[Path] = HOME,
-    method: Optional[list[str]] = typer.Option(None, "--method", help="co-reasoning (the pipeline) or direct (the model alone) (repeatable; default: both)."),
+    method: Optional[list[str]] = typer.Option(
+        None, "--method", help="co-reasoning (the pipeline) or direct (the model alone) (repeatable; default: both)."
+    ),
     judge_model: Optional[str] = typer.Option(None, "--judge-model", help="Model that grades open answers against their rubric (default: --model)."),
     per_item: bool = typer.Option(False, "--per-item", help="Also give every item's answers and scores (with --json)."),
     model: Optional[str] = MODEL,

@@ -47,7 +47,9 @@ def stats(home: Path | None = HOME, as_json: bool = JSON) -> None:
 def neighbors(
     term: str = typer.Argument(..., help="A label, a concept id (medkb:diabetes_mellitus) or a node id (th:medkb:diabetes_mellitus)."),
     lang: str = LANG,
-    relation: str | None = typer.Option(None, "--relation", "-r", help="Only this relation, as seen from TERM: same_as, broader, narrower, abbreviation_of, abbreviation or related."),
+    relation: str | None = typer.Option(
+        None, "--relation", "-r", help="Only this relation, as seen from TERM: same_as, broader, narrower, abbreviation_of, abbreviation or related."
+    ),
     target_lang: str | None = typer.Option(None, "--target-lang", help="Only neighbours in this language."),
     top: int = typer.Option(20, "--top", "-n", min=1, help="How many neighbours to list, strongest first."),
     home: Path | None = HOME,

@@ -19,7 +19,7 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from medkb.store.errors import MedkbError
 from medkb.store.languages import get_language
@@ -93,7 +93,7 @@ class progress_bar:
             TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), console=err, transient=True, disable=not (enabled and err.is_interactive),
         )
-        self.task = None
+        self.task: TaskID | None = None
 
     def __enter__(self):
         self.bar.start()
@@ -112,7 +112,9 @@ class progress_bar:
 MODEL = typer.Option(None, "--model", help="Model name (default: $MEDKB_MODEL).")
 BASE_URL = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (default: $MEDKB_BASE_URL, else OpenAI's).")
 TIMEOUT = typer.Option(None, "--timeout", help="Seconds a request may take before it is retried (default 120).")
-MAX_RETRIES = typer.Option(None, "--max-retries", help="Further attempts after a connection error, a timeout, 429 or 5xx, with exponential backoff (default 4).")
+MAX_RETRIES = typer.Option(
+    None, "--max-retries", help="Further attempts after a connection error, a timeout, 429 or 5xx, with exponential backoff (default 4)."
+)
 MAX_TOKENS = typer.Option(None, "--max-tokens", help="Most tokens in a reply; one cut short is asked again with up to 4x as many (default 1024).")
 CACHE = typer.Option(True, "--cache/--no-cache", help="Keep model replies under HOME/llm-cache, so that re-runs ask nothing again.")
 

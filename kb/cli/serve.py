@@ -11,7 +11,9 @@ from medkb.kb.cli.options import HOME, reported
 
 def serve(
     home: Optional[Path] = HOME,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; any but a loopback address lets other machines in (there is no authentication)."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on; any but a loopback address lets other machines in (there is no authentication)."
+    ),
     port: int = typer.Option(8000, "--port", "-p", help="TCP port to listen on."),
     lang: Optional[list[str]] = typer.Option(None, "--lang", "-l", help="A language to serve (repeatable; default: every store in the home folder)."),
 ) -> None:

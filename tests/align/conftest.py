@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from medkb.align.relations import intra_language_edges
-from medkb.store import database
 from medkb.kb.build.builder import build
+from medkb.store import database
 from medkb.store.schema import node_id
 
 # `build` is kb.build, imported from its module: under plain `pytest` with an editable install,

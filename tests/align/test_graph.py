@@ -12,9 +12,9 @@ import typer
 from typer.testing import CliRunner
 
 from medkb.align.graph import INVERSE, ConceptGraph, graph
+from medkb.kb.cli.graph import graph_app
 from medkb.store import database
 from medkb.store.errors import UsageError
-from medkb.kb.cli.graph import graph_app
 from medkb.store.schema import RELATIONS
 
 T2DM = "medkb:type_2_diabetes_mellitus"

@@ -16,8 +16,8 @@ from medkb.align.knowledge import store_pairs
 from medkb.align.pairs import read_candidates, read_pairs
 from medkb.align.store_alignment import DEFAULT_MARGIN, AlignReport, align
 from medkb.ingest.segment.normalize import normalize
-from medkb.store import database
 from medkb.kb.cli.app import app
+from medkb.store import database
 from medkb.store.errors import UsageError
 from medkb.store.schema import node_id
 
@@ -64,7 +64,7 @@ def test_every_same_as_edge_has_methods_and_evidence(aligned):
     home, _, _ = aligned
     edges = _query(home, "th", "SELECT source, target, score, methods, evidence FROM edges WHERE relation = 'same_as'")
     proposals = 0
-    for source, target, score, methods, evidence in edges:
+    for source, target, _score, methods, evidence in edges:
         assert source.startswith("th:") and target.startswith("en:")
         assert methods and set(methods) <= METHODS, methods
         found = json.loads(evidence)

@@ -35,7 +35,7 @@ def test_seed_lexicon_has_labels_in_every_language_and_codes(tmp_path: Path) -> 
     assert {label.lang for label in diabetes.labels} == set(LANGUAGES)
     assert (diabetes.semantic_type, diabetes.codes) == ("disease", {"icd10": "E11"})
     assert (metformin.semantic_type, metformin.codes) == ("drug", {"atc": "A10BA02"})
-    assert [(l.text, l.kind) for l in metformin.labels if l.lang == "ja"] == [
+    assert [(label.text, label.kind) for label in metformin.labels if label.lang == "ja"] == [
         ("メトホルミン", "preferred"),
         ("メトグルコ", "synonym"),
     ]

@@ -60,7 +60,7 @@ def test_empty_file_is_an_error(tmp_path: Path, content: bytes) -> None:
 
 def test_undecodable_bytes_are_an_error_naming_the_line(tmp_path: Path) -> None:
     path = tmp_path / "en_demo.tsv"
-    path.write_bytes("id\tlabel\nD:1\tFever\n".encode() + b"D:2\t\xff\xfe\n")
+    path.write_bytes(b"id\tlabel\nD:1\tFever\n" + b"D:2\t\xff\xfe\n")
     with pytest.raises(InputError, match=r"line 3: byte 0xff is not UTF-8"):
         load_terminology(path)
 

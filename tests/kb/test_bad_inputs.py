@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 import medkb
-from medkb.store import database
 from medkb.kb.cli.app import app
+from medkb.store import database
 from medkb.store.errors import InputError
 
 BOMB = """<?xml version="1.0"?>

@@ -6,12 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
-from build_equality import assert_same_store
 
-from medkb import corpora
 import medkb
-from medkb.kb.build import builder
-from medkb.kb.build import corpus_terms
+from build_equality import assert_same_store
+from medkb import corpora
+from medkb.kb.build import builder, corpus_terms
 from medkb.store import database
 from medkb.store.errors import InputError, UsageError
 

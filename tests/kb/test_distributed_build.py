@@ -7,14 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from build_equality import assert_same_store, colliding_corpus, jsonl_slice, write_jsonl
-from test_bad_inputs import write_bad_files
 
-from medkb import corpora
 import medkb
+from build_equality import assert_same_store, colliding_corpus, jsonl_slice, write_jsonl
+from medkb import corpora
 from medkb.kb.build import parallel
 from medkb.store import database
 from medkb.store.errors import InputError, UsageError
+from test_bad_inputs import write_bad_files
 
 distributed = pytest.importorskip("distributed", reason="the distributed build needs Dask: pip install 'medkb[dask]'")
 

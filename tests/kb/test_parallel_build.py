@@ -5,18 +5,18 @@ import json
 from pathlib import Path
 
 import pytest
-from build_equality import assert_same_store, colliding_corpus, jsonl_slice, write_jsonl
-from test_bad_inputs import write_bad_files
 from typer.testing import CliRunner
 
-from medkb import corpora
 import medkb
-from medkb.kb.build import parallel
+from build_equality import assert_same_store, colliding_corpus, jsonl_slice, write_jsonl
+from medkb import corpora
 from medkb.ingest.pipeline import IngestSettings
-from medkb.store import database
-from medkb.kb.cli.app import app
-from medkb.store.errors import IngestError, InputError
+from medkb.kb.build import parallel
 from medkb.kb.build.inputs import find_corpus_files
+from medkb.kb.cli.app import app
+from medkb.store import database
+from medkb.store.errors import IngestError, InputError
+from test_bad_inputs import write_bad_files
 
 WORKERS = 2
 

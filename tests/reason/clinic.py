@@ -99,12 +99,21 @@ SWAHILI = Case(
         "options": {"A": "A malaria rapid diagnostic test (mRDT) or blood microscopy", "B": "Give antibiotics", "C": "Chest X-ray", "D": "No test is needed"},
     },
     reasoning={
-        "sw": ("Homa inaweza kusababishwa na malaria au magonjwa mengine. Kila mgonjwa apimwe kwa kipimo cha haraka cha malaria kabla ya dawa; "
-               "dawa ya artemether-lumefantrine itolewe tu kipimo kikionyesha vimelea. Chandarua chenye dawa huzuia malaria.", "A"),
+        "sw": (
+            "Homa inaweza kusababishwa na malaria au magonjwa mengine. Kila mgonjwa apimwe kwa kipimo cha haraka cha malaria kabla ya dawa; "
+            "dawa ya artemether-lumefantrine itolewe tu kipimo kikionyesha vimelea. Chandarua chenye dawa huzuia malaria.",
+            "A",
+        ),
         "en": ("Fever has many causes; malaria must be confirmed by a rapid diagnostic test or microscopy before treatment with artemether-lumefantrine.", "A"),
     },
     chains={
-        "sw": [("homa", "finding"), ("malaria", "diagnosis"), ("kipimo cha haraka cha malaria", "test"), ("artemether-lumefantrine", "drug"), ("chandarua chenye dawa", "action")],
+        "sw": [
+            ("homa", "finding"),
+            ("malaria", "diagnosis"),
+            ("kipimo cha haraka cha malaria", "test"),
+            ("artemether-lumefantrine", "drug"),
+            ("chandarua chenye dawa", "action"),
+        ],
         "en": [("fever", "finding"), ("malaria", "diagnosis"), ("rapid diagnostic test", "test"), ("artemether-lumefantrine", "drug")],
     },
     answer="A",

@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from medkb.store.languages import LANGUAGES
 from medkb.reason import prompts
+from medkb.store.languages import LANGUAGES
 
 STAGES = {"translate": prompts.TRANSLATE, "reason": prompts.REASON, "chain": prompts.CHAIN, "synthesise": prompts.SYNTHESISE, "judge": prompts.JUDGE}
 LANG_FIELDS = ("reason_in", "language", "answer_in", "from")

@@ -102,16 +102,38 @@ def test_kb_eval_reason_compares_the_pipeline_with_direct_answering(reason_home,
 
     replies = dataset_script()
     plain_reason = replies[("reason", "th")]
-    replies[("reason", "th")] = lambda data, request: open_reason(data, request) if "question" in data and "options" not in data else plain_reason(data, request)
+    replies[("reason", "th")] = lambda data, request: (
+        open_reason(data, request) if "question" in data and "options" not in data else plain_reason(data, request)
+    )
     server = serve(replies)
     data = tmp_path / "th.jsonl"
     items = [
         {"id": "mc1", "lang": "th", "question": THAI.question.text, "options": list(THAI.question.options.values()), "answer": "B"},
-        {"id": "nli1", "lang": "th", "question": "ซัลบูทามอลอย่างเดียวเพียงพอสำหรับควบคุมโรคหืด", "premise": "ผู้ป่วยโรคหืดที่ใช้ซัลบูทามอลอย่างเดียวกำเริบรุนแรงมากกว่า", "answer": "contradiction"},
+        {
+            "id": "nli1",
+            "lang": "th",
+            "question": "ซัลบูทามอลอย่างเดียวเพียงพอสำหรับควบคุมโรคหืด",
+            "premise": "ผู้ป่วยโรคหืดที่ใช้ซัลบูทามอลอย่างเดียวกำเริบรุนแรงมากกว่า",
+            "answer": "contradiction",
+        },
         {"id": "open1", "lang": "th", "question": "ควบคุมโรคหืดระยะยาวด้วยยาใด", "rubric": "Names inhaled corticosteroids as the controller."},
     ]
     data.write_text("\n".join(json.dumps(item, ensure_ascii=False) for item in items), encoding="utf-8")
-    result = kb("eval", "reason", "--data", str(data), "--model", "stub", "--base-url", server.base_url, "--home", str(reason_home), "--no-cache", "--json", "--per-item")
+    result = kb(
+        "eval",
+        "reason",
+        "--data",
+        str(data),
+        "--model",
+        "stub",
+        "--base-url",
+        server.base_url,
+        "--home",
+        str(reason_home),
+        "--no-cache",
+        "--json",
+        "--per-item",
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     pipeline, direct = report["methods"]["co-reasoning"], report["methods"]["direct"]
@@ -124,7 +146,9 @@ def test_kb_eval_reason_compares_the_pipeline_with_direct_answering(reason_home,
 
 def test_kb_eval_reason_names_the_bad_line(reason_home, tmp_path):
     data = tmp_path / "bad.jsonl"
-    data.write_text('{"lang": "th", "question": "q", "options": ["a", "b"], "answer": "B"}\n{"lang": "th", "question": "q", "options": ["a"]}\n', encoding="utf-8")
+    data.write_text(
+        '{"lang": "th", "question": "q", "options": ["a", "b"], "answer": "B"}\n{"lang": "th", "question": "q", "options": ["a"]}\n', encoding="utf-8"
+    )
     result = kb("eval", "reason", "--data", str(data), "--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--home", str(reason_home))
     assert result.exit_code == 1
     assert f"{data}: line 2 is not a dataset item: a mc item needs its gold answer" in " ".join(result.output.split())

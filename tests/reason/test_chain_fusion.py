@@ -2,8 +2,8 @@
 unpaired ones where the local reasoning put them."""
 from __future__ import annotations
 
-from medkb.reason.chain_pairing import ChainItem, Link
 from medkb.reason.chain_fusion import fuse
+from medkb.reason.chain_pairing import ChainItem, Link
 
 ENGLISH = [ChainItem(i, text, "en", "finding") for i, text in enumerate(["fever", "dengue", "platelet count", "fluids"])]
 THAI = [ChainItem(i, text, "th", "finding") for i, text in enumerate(["ไข้", "ไข้เลือดออก", "ใบมะละกอ", "อสม."])]

@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
-from openai_stub import Response, completion, error
 from medkb.reason.client import ModelError
+from openai_stub import Response, completion, error
 
 MESSAGES = [{"role": "system", "content": "Say hi."}, {"role": "user", "content": "hi"}]
 

@@ -8,11 +8,11 @@ import shutil
 import pytest
 
 from clinic import CASES, THAI
-from openai_stub import Response, completion, error, stage_of
 from medkb.reason.client import ModelError
 from medkb.reason.pipeline import CoReasoner
 from medkb.reason.structured import InvalidReply
 from medkb.retrieve.searcher import KnowledgeBase
+from openai_stub import Response, completion, error, stage_of
 
 STAGES = ["translate", "reason", "chain", "align", "fuse", "retrieve", "synthesise"]
 

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from openai_stub import completion
 from medkb.reason.question import Question
 from medkb.reason.schemas import ChainConcept, ConceptChain, Reasoning
 from medkb.reason.structured import InvalidReply, ask_structured, extract_json
+from openai_stub import completion
 
 MESSAGES = [{"role": "system", "content": "Reason."}, {"role": "user", "content": "{}"}]
 

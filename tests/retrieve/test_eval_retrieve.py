@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from medkb.kb.build.builder import build
 from medkb.kb.cli.app import app
-from medkb.store.errors import InputError
 from medkb.retrieve.retrieval_eval import _metrics, eval_retrieve, read_queries
+from medkb.store.errors import InputError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from retrieve_queries import nando_queries  # noqa: E402

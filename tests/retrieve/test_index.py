@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 import medkb.retrieve.index
-from medkb.store import database
 from medkb.kb.build.builder import build
 from medkb.retrieve.embedding import passage_embedder
 from medkb.retrieve.index import build_index, ensure_index, index_dir, load_index
+from medkb.store import database
 
 CORPUS = {
     "dengue.md": "# Dengue\n\nDengue fever causes high fever, rash and low platelets. Warning signs need hospital care.\n",

@@ -7,10 +7,10 @@ import shutil
 import pytest
 
 from medkb.align.relations import intra_language_edges
-from medkb.store import database
-from medkb.store.schema import node_id
 from medkb.retrieve.index import index_dir
 from medkb.retrieve.searcher import KnowledgeBase, lookup
+from medkb.store import database
+from medkb.store.schema import node_id
 
 EVIDENCE = '{"fixture": "a same_as edge as kb align writes it"}'
 

@@ -17,13 +17,13 @@ import numpy as np
 import pytest
 
 import medkb.retrieve.lucene
-from medkb.store import database
 from medkb.kb.build.builder import build
 from medkb.retrieve import lucene_jvm
 from medkb.retrieve.analyzer import query_terms
 from medkb.retrieve.index import build_index
 from medkb.retrieve.searcher import KnowledgeBase
 from medkb.retrieve.sparse import BM25Params, SparseIndex
+from medkb.store import database
 
 pytestmark = pytest.mark.skipif(
     not lucene_jvm.available(),

@@ -14,9 +14,9 @@ import pytest
 
 import medkb.retrieve.lucene
 from medkb.kb.build.builder import build
-from medkb.store.errors import UsageError
 from medkb.retrieve import lucene_jvm
 from medkb.retrieve.index import build_index, index_dir, load_index
+from medkb.store.errors import UsageError
 
 needs_lucene = pytest.mark.skipif(
     not lucene_jvm.available(),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from medkb.store.errors import UsageError
 from medkb.retrieve.searcher import KnowledgeBase
+from medkb.store.errors import UsageError
 
 
 @pytest.fixture(scope="module")

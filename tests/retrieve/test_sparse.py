@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from medkb.store import database
 from medkb.retrieve.analyzer import index_terms, query_terms
 from medkb.retrieve.sparse import BM25Params, SparseIndex
+from medkb.store import database
 
 
 @pytest.fixture(scope="module")
