@@ -164,7 +164,7 @@ def test_bad_build_settings_are_a_usage_error_before_any_work(tmp_path, settings
 
 def test_each_option_letter_means_one_option_in_every_command():
     meanings = defaultdict(set)
-    for words, command in commands():
+    for _words, command in commands():
         for param in (p for p in command.params if p.param_type_name == "option"):
             names = param.opts + param.secondary_opts
             long_name = next(name for name in names if name.startswith("--"))

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from openai_stub import error
 from medkb.reason.config import ModelConfig
 from medkb.reason.reasoning_eval import eval_reason
+from openai_stub import error
 
 OPEN_ITEMS = [
     {"id": "open1", "lang": "th", "question": "ควบคุมโรคหืดระยะยาวด้วยยาใด", "rubric": "Names inhaled corticosteroids as the controller."},
