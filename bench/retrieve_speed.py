@@ -64,7 +64,7 @@ RANK_BM25_SUBSET = 20  # queries for rank-bm25 past 100k passages
 EMBED_QUERIES = 100  # queries embedded alone, back to back, by each embedder
 GOAL_RATIO = 2.0  # medkb bm25 median / raw bm25s median
 GOAL_HYBRID_MS = 20.0  # hybrid median at 100k passages
-# Thread settings as the user gave them, read before any medkb module (ingest.embedders sets one).
+# Thread settings as the user gave them.
 GIVEN_ENV = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_NUM_THREADS") if k in os.environ}
 
 
@@ -208,6 +208,7 @@ def query_child(spec: dict) -> dict:
 
     import medkb.retrieve.index
     from medkb.store.embedders import get_embedder, installed
+    from medkb.store.environment import openmp_wait_policy
     from medkb.store import database
     from medkb.retrieve.analyzer import index_terms, query_terms
     from medkb.retrieve.dense import DenseIndex
@@ -238,7 +239,7 @@ def query_child(spec: dict) -> dict:
             out["medkb"][mode] = [timed(kb.search, text, k=10, mode=mode)[0] for text in texts]
         out["parts"][mode] = {name: total / len(texts) for name, total in parts.totals.items()}
     out["medkb_rss_mb"] = peak_rss_mb()
-    out["omp_wait_policy"] = os.environ.get("OMP_WAIT_POLICY")  # as the embedders left it (they default it to PASSIVE)
+    out["omp_wait_policy"] = openmp_wait_policy()  # what the embedders' and faiss's OpenMP runtimes were loaded with
     log(f"  {size}: medkb searches done")
 
     if kb.embedder:
