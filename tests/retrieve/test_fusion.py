@@ -33,6 +33,12 @@ def test_rrf_adds_one_over_k_plus_rank():
     assert max(fused, key=fused.get) == 3  # found by both beats first in one
 
 
+def test_rrf_fuses_rankings_of_any_keys():
+    """Evidence for the co-reasoning layer is ranked by passage id across stores, not by row."""
+    fused = reciprocal_rank({"question": ["th:p1", "en:p7"], "step": ["en:p7"]})
+    assert fused == {"th:p1": pytest.approx(1 / (RRF_K + 1)), "en:p7": pytest.approx(1 / (RRF_K + 2) + 1 / (RRF_K + 1))}
+
+
 def test_rrf_ignores_the_scale_that_a_score_sum_would_not():
     """BM25 scores in the tens would decide a plain sum alone; ranks do not care."""
     bm25 = np.array([40.0, 39.0, 0, 0])
