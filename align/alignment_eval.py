@@ -22,8 +22,8 @@ from medkb.align.pairs import Pair, read_candidates, read_pairs
 from medkb.ingest.segment.normalize import normalize
 from medkb.store import database
 from medkb.store.errors import UsageError
-from medkb.kb.build.inputs import sha256_of
 from medkb.store.languages import get_language
+from medkb.store.fingerprint import sha256_of
 
 CUTOFFS = (1, 10)
 

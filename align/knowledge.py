@@ -15,7 +15,7 @@ from medkb.store import database
 from medkb.store.errors import InputError
 from medkb.store.languages import PIVOT
 from medkb.store.schema import FULL_FORM_KINDS
-from medkb.kb.build.inputs import sha256_of
+from medkb.store.fingerprint import sha256_of
 
 
 def store_pairs(lang: str, home=None, exclude_sha256: frozenset[str] = frozenset()) -> list[Pair]:

@@ -134,7 +134,7 @@ def write_store(home: Path, vocab: Vocabulary, size: int, seed: int, folder: Pat
     from medkb.ingest.pipeline import IngestSettings, TermSource, terminologies
     from medkb.store import database
     from medkb.kb.build.corpus_terms import write_terminologies
-    from medkb.kb.build.inputs import sha256_of
+    from medkb.store.fingerprint import sha256_of
     from medkb.store.schema import SCHEMA_VERSION
     from medkb.store.version import __version__
 

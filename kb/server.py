@@ -21,7 +21,8 @@ from medkb.store.schema import node_id
 from medkb.store.database import default_home
 from medkb.store.version import __version__
 from medkb.retrieve.hits import Hit
-from medkb.retrieve.integration import SharedKnowledgeBase, needs_extra
+from medkb.retrieve.integration import SharedKnowledgeBase
+from medkb.store.extras import needs_extra
 from medkb.retrieve.lookup import ConceptRecord, lookup_concepts
 from medkb.retrieve.searcher import MAX_QUERY_CHARS, MODES, KnowledgeBase
 

@@ -27,12 +27,13 @@ from medkb.ingest.segment import PassageSettings
 from medkb.store import database
 from medkb.kb.build.corpus_terms import refresh_abbreviation_concepts, refresh_discovered_terms, write_terminologies
 from medkb.store.errors import InputError, UsageError
-from medkb.kb.build.inputs import CorpusFile, find_corpus_files, sha256_of
+from medkb.kb.build.inputs import CorpusFile, find_corpus_files
 from medkb.store.languages import LANGUAGES, get_language
 from medkb.store.lock import build_lock
 from medkb.kb.build.parallel import Execution, file_parts, run_sharded
 from medkb.store.schema import SCHEMA_VERSION
 from medkb.store.version import __version__
+from medkb.store.fingerprint import sha256_of
 from medkb.kb.build.shards import merge_shards
 from medkb.kb.build.writer import collision_problem, write_file_result
 from medkb.retrieve.index import ensure_index
