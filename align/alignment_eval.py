@@ -20,10 +20,10 @@ from medkb.align.aligner import Aligner, method_names
 from medkb.align.knowledge import file_pairs, sibling_pair_files, store_pairs
 from medkb.align.pairs import Pair, read_candidates, read_pairs
 from medkb.ingest.segment.normalize import normalize
-from medkb.kb.build.inputs import sha256_of
 from medkb.store import database
 from medkb.store.embedders import DEFAULT_EMBEDDERS
 from medkb.store.errors import UsageError
+from medkb.store.fingerprint import sha256_of
 from medkb.store.languages import get_language
 
 CUTOFFS = (1, 10)

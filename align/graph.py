@@ -24,15 +24,10 @@ from medkb.align.relations import SHORT_FORM_PREFIX
 from medkb.ingest.segment.normalize import normalize
 from medkb.store import database
 from medkb.store.errors import UsageError
-from medkb.store.languages import LANGUAGES, get_language
-from medkb.store.schema import node_id, split_node
+from medkb.store.languages import LANGUAGES, PIVOT, get_language
+from medkb.store.schema import LABEL_KINDS, RELATIONS, node_id, split_node
 
-PIVOT = "en"  # same_as edges link local concepts to English ones
-# The relation an edge shows from its target's side.
-INVERSE = {"same_as": "same_as", "related": "related", "broader": "narrower", "narrower": "broader", "abbreviation_of": "abbreviation"}
-SEEN_RELATIONS = tuple(sorted(set(INVERSE) | set(INVERSE.values())))
-# Which label names a concept, best first.
-LABEL_KINDS = ["preferred", "discovered", "synonym", "abbreviation"]
+SEEN_RELATIONS = tuple(sorted(set(RELATIONS) | set(RELATIONS.values())))  # as seen from either end
 FORMATS = {".graphml": "graphml", ".json": "json"}
 
 
@@ -198,7 +193,7 @@ class ConceptGraph:
         for _, other, relation, data in self.graph.out_edges(node, keys=True, data=True):
             yield other, relation, data
         for other, _, relation, data in self.graph.in_edges(node, keys=True, data=True):
-            yield other, INVERSE[relation], data
+            yield other, RELATIONS[relation], data
 
     def _strongest_relation(self, x: str, y: str) -> str:
         return max((data["score"], seen) for other, seen, data in self._incident(x) if other == y)[1]
@@ -243,7 +238,7 @@ def _read_store(con, lang: str, graph: nx.MultiDiGraph, terms: dict[str, list[_L
     names: dict[str, dict[str, str]] = defaultdict(dict)
     labels = con.execute(
         "SELECT concept_id, lang, text, norm, coalesce(list_position($kinds, kind), $last) FROM labels ORDER BY 5, text",
-        {"kinds": LABEL_KINDS, "last": len(LABEL_KINDS) + 1},
+        {"kinds": list(LABEL_KINDS), "last": len(LABEL_KINDS) + 1},
     )
     for concept_id, label_lang, text, norm, rank in labels.fetchall():
         names[concept_id].setdefault(label_lang, text)  # rows come best first

@@ -11,9 +11,11 @@ import re
 from pathlib import Path
 
 from medkb.align.pairs import Pair, read_pairs
-from medkb.kb.build.inputs import sha256_of
 from medkb.store import database
 from medkb.store.errors import InputError
+from medkb.store.fingerprint import sha256_of
+from medkb.store.languages import PIVOT
+from medkb.store.schema import FULL_FORM_KINDS
 
 
 def store_pairs(lang: str, home=None, exclude_sha256: frozenset[str] = frozenset()) -> list[Pair]:
@@ -27,11 +29,11 @@ def store_pairs(lang: str, home=None, exclude_sha256: frozenset[str] = frozenset
             """
             SELECT DISTINCT l.text, e.text FROM labels l JOIN labels e USING (concept_id)
             JOIN concepts c USING (concept_id)
-            WHERE l.lang = ? AND e.lang = 'en' AND l.kind <> 'abbreviation' AND e.kind <> 'abbreviation'
-              AND c.source NOT IN (SELECT unnest(?::VARCHAR[]))
+            WHERE l.lang = $lang AND e.lang = $pivot AND list_contains($kinds, l.kind) AND list_contains($kinds, e.kind)
+              AND c.source NOT IN (SELECT unnest($excluded::VARCHAR[]))
             ORDER BY 1, 2
             """,
-            [lang, excluded],
+            {"lang": lang, "pivot": PIVOT, "kinds": list(FULL_FORM_KINDS), "excluded": excluded},
         ).fetchall()
     return [Pair(local, english) for local, english in rows if local != english]
 

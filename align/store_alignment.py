@@ -25,15 +25,13 @@ from medkb.align.knowledge import file_pairs, store_pairs
 from medkb.align.relations import intra_language_edges
 from medkb.store import database
 from medkb.store.embedders import DEFAULT_EMBEDDERS
-from medkb.store.languages import get_language
+from medkb.store.languages import PIVOT, get_language
 from medkb.store.lock import build_lock
-from medkb.store.schema import node_id
+from medkb.store.schema import FULL_FORM_KINDS, node_id
 
-PIVOT = "en"
 # Lead of the best English candidate over the second (fused score, after competition).
 # On the TICO dev pairs (cross-fit) a lead of 0.2 keeps 91% correct links: bench/align_quality.py.
 DEFAULT_MARGIN = 0.2
-LABEL_KINDS = ("preferred", "synonym", "discovered")
 
 
 @dataclass
@@ -103,7 +101,7 @@ def _read_concepts(lang: str, home) -> dict[str, dict]:
         rows = con.execute("SELECT concept_id, lang, text, kind FROM labels ORDER BY concept_id, kind, text").fetchall()
     for cid, label_lang, text, kind in rows:
         concept = concepts.get(cid)
-        if concept is None or kind not in LABEL_KINDS:
+        if concept is None or kind not in FULL_FORM_KINDS:
             continue
         if label_lang == lang:
             concept["labels"].append(text)

@@ -79,7 +79,7 @@ RANK_BM25_SUBSET = 20  # queries for rank-bm25 past 100k passages
 EMBED_QUERIES = 100  # queries embedded alone, back to back, by each embedder
 GOAL_RATIO = 2.0  # medkb bm25 median / raw bm25s median
 GOAL_HYBRID_MS = 20.0  # hybrid median at 100k passages
-# Thread settings as the user gave them, read before any medkb module (ingest.embedders sets one).
+# Thread settings as the user gave them.
 GIVEN_ENV = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_NUM_THREADS") if k in os.environ}
 
 
@@ -148,8 +148,8 @@ def write_store(home: Path, vocab: Vocabulary, size: int, seed: int, folder: Pat
     from medkb import corpora
     from medkb.ingest.pipeline import IngestSettings, TermSource, terminologies
     from medkb.kb.build.corpus_terms import write_terminologies
-    from medkb.kb.build.inputs import sha256_of
     from medkb.store import database
+    from medkb.store.fingerprint import sha256_of
     from medkb.store.schema import SCHEMA_VERSION
     from medkb.store.version import __version__
 
@@ -231,6 +231,7 @@ def query_child(spec: dict) -> dict:
     from medkb.retrieve.sparse import BM25Params
     from medkb.store import database
     from medkb.store.embedders import get_embedder, installed
+    from medkb.store.environment import openmp_wait_policy
 
     def stale(*args):
         raise RuntimeError("the cached synthetic index is out of date and would be embedded for real: delete --work and rerun")
@@ -255,7 +256,7 @@ def query_child(spec: dict) -> dict:
             out["medkb"][mode] = [timed(kb.search, text, k=10, mode=mode)[0] for text in texts]
         out["parts"][mode] = {name: total / len(texts) for name, total in parts.totals.items()}
     out["medkb_rss_mb"] = peak_rss_mb()
-    out["omp_wait_policy"] = os.environ.get("OMP_WAIT_POLICY")  # as the embedders left it (they default it to PASSIVE)
+    out["omp_wait_policy"] = openmp_wait_policy()  # what the embedders' and faiss's OpenMP runtimes were loaded with
     log(f"  {size}: medkb searches done")
 
     if kb.embedder:

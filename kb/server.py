@@ -17,11 +17,12 @@ from typing import Annotated
 
 from medkb.align.graph import store_langs
 from medkb.retrieve.hits import Hit
-from medkb.retrieve.integration import SharedKnowledgeBase, needs_extra
+from medkb.retrieve.integration import SharedKnowledgeBase
 from medkb.retrieve.lookup import ConceptRecord, lookup_concepts
 from medkb.retrieve.searcher import MAX_QUERY_CHARS, KnowledgeBase, Mode
 from medkb.store.database import default_home
 from medkb.store.errors import MedkbError, UsageError
+from medkb.store.extras import needs_extra
 from medkb.store.schema import node_id
 from medkb.store.version import __version__
 

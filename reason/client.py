@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from medkb.reason.cache import ReplyCache
 from medkb.reason.config import ModelConfig
-from medkb.retrieve.integration import needs_extra
 from medkb.store.errors import MedkbError
+from medkb.store.extras import needs_extra
 
 FORMATS = ("json_schema", "json_object", "text")  # from the most to the least the server must support
 REFUSED_FORMAT_STATUS = (400, 415, 422)  # how servers say they do not take a response_format

@@ -3,14 +3,13 @@ English knowledge bases; the hits are fused by reciprocal rank, de-duplicated, o
 deterministically and labelled with ids the synthesis cites."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from medkb.reason.chain_fusion import Step
+from medkb.retrieve.fusion import reciprocal_rank
 from medkb.retrieve.searcher import MAX_QUERY_CHARS, KnowledgeBase
 
 PER_QUERY = 4  # hits each query contributes
-RRF_K = 60
 
 
 @dataclass(frozen=True)
@@ -60,14 +59,16 @@ def gather(queries: list[Query], stores: dict[str, KnowledgeBase], limit: int) -
     """The `limit` best passages over all queries: reciprocal rank fusion, ties broken by store (the
     local one first) and passage id, so the same inputs always give the same list."""
     found: dict[str, Evidence] = {}
-    scores: dict[str, float] = defaultdict(float)
+    rankings: dict[Query, list[str]] = {}
     order = {lang: i for i, lang in enumerate(stores)}
     for query in queries:
-        for rank, hit in enumerate(stores[query.store].search(query.text, k=PER_QUERY, query_lang=query.lang), start=1):
+        rankings[query] = []
+        for hit in stores[query.store].search(query.text, k=PER_QUERY, query_lang=query.lang):
             key = f"{hit.lang}:{hit.passage_id}"
             evidence = found.setdefault(key, Evidence(key, hit.lang, hit.passage_id, hit.doc_id, hit.title, hit.section, hit.text, 0.0))
             evidence.found_by.append(query.describe())
-            scores[key] += 1.0 / (RRF_K + rank)
+            rankings[query].append(key)
+    scores = reciprocal_rank(rankings)
     best = sorted(found, key=lambda key: (-round(scores[key], 12), order[found[key].lang], found[key].passage_id))[:limit]
     for key in best:
         found[key].score = round(scores[key], 6)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from medkb.store.environment import loading_openmp
 from medkb.store.errors import UsageError
 
 VECTORS = "vectors.npy"
@@ -87,7 +88,8 @@ def ann_installed() -> bool:
 
 def _faiss():
     try:
-        import faiss
+        with loading_openmp():  # faiss brings its own OpenMP runtime
+            import faiss
     except ImportError as error:
         raise UsageError("an approximate vector index needs faiss: pip install 'medkb[ann]'") from error
     return faiss

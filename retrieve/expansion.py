@@ -17,10 +17,8 @@ from medkb.ingest.mentions.matcher import TermMatcher
 from medkb.ingest.segment.tokenize import tokenize
 from medkb.retrieve.analyzer import query_terms
 from medkb.store import database
-from medkb.store.schema import node_id, split_node
-
-PIVOT = "en"
-LABEL_KINDS = ("preferred", "synonym")  # labels whose words expand a query (not discovered or abbreviation forms)
+from medkb.store.languages import PIVOT
+from medkb.store.schema import QUERY_EXPANSION_KINDS, node_id, split_node
 
 
 @dataclass(frozen=True)
@@ -142,12 +140,12 @@ def _read_labels(lang: str, home) -> _Labels:
     with database.open_existing(lang, home) as con:
         rows = con.execute(
             "SELECT concept_id, lang, text, kind FROM labels ORDER BY coalesce(list_position($kinds, kind), 99), text",
-            {"kinds": list(LABEL_KINDS)},
+            {"kinds": list(QUERY_EXPANSION_KINDS)},
         ).fetchall()
     for concept_id, label_lang, text, kind in rows:
         labels.by_lang[label_lang].append((text, concept_id))
         labels.preferred[concept_id].setdefault(label_lang, text)
-        if kind in LABEL_KINDS:
+        if kind in QUERY_EXPANSION_KINDS:
             labels.named.add(concept_id)
             if label_lang == lang:
                 labels.expansion[concept_id].append(text)

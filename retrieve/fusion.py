@@ -6,6 +6,9 @@ fusion rescales each ranker's scores to [0, 1] over its own top hits first.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import numpy as np
 
 RRF_K = 60
@@ -33,13 +36,16 @@ def _floor(scores: np.ndarray, k: int):
     return np.partition(maxima, len(maxima) - k)[len(maxima) - k]
 
 
-def reciprocal_rank(rankings: dict[str, np.ndarray], weights: dict[str, float] | None = None, k: int = RRF_K) -> dict[int, float]:
-    """RRF: each ranker adds weight / (k + rank) to every passage it ranked (rank 1 is best)."""
-    fused: dict[int, float] = {}
+def reciprocal_rank(rankings: Mapping[Any, np.ndarray | Sequence], weights: Mapping[Any, float] | None = None, k: int = RRF_K) -> dict[Any, float]:
+    """RRF: each ranker adds weight / (k + rank) to every passage it ranked (rank 1 is best).
+
+    A ranking is an array of passage rows (the keys come back as ints) or a list of any keys."""
+    fused: dict[Any, float] = {}
     for name, ranked in rankings.items():
         weight = (weights or {}).get(name, 1.0)
-        for rank, row in enumerate(ranked.tolist(), start=1):
-            fused[row] = fused.get(row, 0.0) + weight / (k + rank)
+        keys = ranked.tolist() if isinstance(ranked, np.ndarray) else ranked
+        for rank, key in enumerate(keys, start=1):
+            fused[key] = fused.get(key, 0.0) + weight / (k + rank)
     return fused
 
 

@@ -13,22 +13,7 @@ from pathlib import Path
 
 from medkb.retrieve.hits import Hit
 from medkb.retrieve.searcher import KnowledgeBase
-from medkb.store.errors import MedkbError
 from medkb.store.languages import get_language
-
-
-class MissingExtra(MedkbError, ImportError):
-    """An optional library is not installed: says which medkb extra brings it."""
-
-
-@contextmanager
-def needs_extra(extra: str) -> Iterator[None]:
-    """Turn an ImportError inside the block into one that names the extra to install."""
-    try:
-        yield
-    except ImportError as error:
-        missing = error.name or "a library"
-        raise MissingExtra(f"{missing} is not installed: pip install 'medkb[{extra}]'") from error
 
 
 class SharedKnowledgeBase:

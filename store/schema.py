@@ -33,8 +33,24 @@ TABLES = {
         settings JSON, counts JSON""",
 }
 
-# Relations of the concept graph; `same_as` links a local concept to an English one.
-RELATIONS = ("same_as", "broader", "narrower", "abbreviation_of", "related")
+# Relations of the concept graph (edges.relation), each with the name it has seen from its target;
+# `same_as` links a local concept to an English one, `abbreviation_of` a short form to its concept.
+RELATIONS = {"same_as": "same_as", "broader": "narrower", "narrower": "broader", "abbreviation_of": "abbreviation", "related": "related"}
+
+# labels.kind, a concept's own name before its other names (the order the concept graph names
+# concepts and resolves terms in):
+# - preferred: a terminology's name for the concept (an abbreviation concept's long form);
+# - discovered: a term found in the corpus, its concept's only label;
+# - synonym: another name a terminology gives;
+# - abbreviation: a short form, defined in the corpus or given by a terminology.
+LABEL_KINDS = ("preferred", "discovered", "synonym", "abbreviation")
+# Full forms: alignment and its known translation pairs leave short forms out, as one short form
+# ("MS") stands for several concepts; abbreviation_of edges link it to its long form's concept.
+FULL_FORM_KINDS = ("preferred", "discovered", "synonym")
+# A terminology's names, preferred first: their words expand a query, and a concept with one is
+# more than a phrase of the corpus. A discovered term is such a phrase, which BM25 finds already;
+# a short form is ambiguous.
+QUERY_EXPANSION_KINDS = ("preferred", "synonym")
 
 # Tables whose rows belong to one document: removed with the file the document came from.
 PER_DOCUMENT = ("sections", "passages", "mentions", "abbreviations", "term_candidates", "documents")

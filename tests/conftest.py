@@ -1,6 +1,10 @@
 """Shared fixtures: the development data beside the checkout, when it is there."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -37,3 +41,15 @@ def built_home(tmp_path_factory) -> Path:
     build("th", home=home)
     build("en", home=home)
     return home
+
+
+@pytest.fixture(scope="session")
+def run_python():
+    """Run code in a fresh Python process, for what happens once a process (an import, a JVM, an
+    OpenMP runtime): `env` sets variables, or unsets those given as None."""
+
+    def run(code: str, **env: str | None) -> subprocess.CompletedProcess:
+        environment = {k: v for k, v in os.environ.items() if k not in env} | {k: v for k, v in env.items() if v is not None}
+        return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=environment, timeout=300)
+
+    return run

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from medkb.ingest.spans import trimmed_span
 from medkb.store.records import Section
 
 
@@ -43,11 +44,8 @@ class HeadingStack:
 
 def trimmed_section(text: str, start: int, end: int, path: tuple[str, ...]) -> Section | None:
     """The section over text[start:end] without its leading and trailing whitespace; None if nothing is left."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Section(path, start, end) if start < end else None
+    span = trimmed_span(text, start, end)
+    return Section(path, *span) if span else None
 
 
 def sections_between_headings(text: str, headings: list[HeadingLine]) -> list[Section]:

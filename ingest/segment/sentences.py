@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from medkb.ingest.spans import trimmed_span
+
 _THAI = "\u0e00-\u0e7f"
 _BOUNDARY = {
     # ๆ (mai yamok) repeats the word before it, so a space before it ends nothing.
@@ -29,12 +31,4 @@ def sentence_spans(lang: str, text: str, start: int = 0, end: int | None = None)
         spans.append((cursor, match.start()))
         cursor = match.end()
     spans.append((cursor, end))
-    return [trimmed for s, e in spans if (trimmed := _trim(text, s, e))]
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if end > start else None
+    return [trimmed for s, e in spans if (trimmed := trimmed_span(text, s, e))]

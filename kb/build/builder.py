@@ -25,13 +25,14 @@ from medkb.ingest.pipeline import IngestSettings, TermSource, process_file, term
 from medkb.ingest.readers import ReadOptions
 from medkb.ingest.segment import PassageSettings
 from medkb.kb.build.corpus_terms import refresh_abbreviation_concepts, refresh_discovered_terms, write_terminologies
-from medkb.kb.build.inputs import CorpusFile, find_corpus_files, sha256_of
+from medkb.kb.build.inputs import CorpusFile, find_corpus_files
 from medkb.kb.build.parallel import Execution, file_parts, run_sharded
 from medkb.kb.build.shards import merge_shards
 from medkb.kb.build.writer import collision_problem, write_file_result
 from medkb.retrieve.index import ensure_index
 from medkb.store import database
 from medkb.store.errors import InputError, UsageError
+from medkb.store.fingerprint import sha256_of
 from medkb.store.languages import LANGUAGES, get_language
 from medkb.store.lock import build_lock
 from medkb.store.schema import SCHEMA_VERSION

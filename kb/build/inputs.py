@@ -1,7 +1,6 @@
 """What a build reads: corpus files found under the folders a user names, and their fingerprints."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,14 +14,6 @@ class CorpusFile:
     file_id: str  # path below its corpus root, without the suffix: the default document id
     size: int
     mtime_ns: int
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def has_supported_suffix(path: Path) -> bool:

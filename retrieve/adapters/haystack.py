@@ -1,5 +1,6 @@
 """medkb as a Haystack component: in a Pipeline, `run(query, top_k)` returns {"documents": [...]}."""
-from medkb.retrieve.integration import SharedKnowledgeBase, hit_metadata, needs_extra
+from medkb.retrieve.integration import SharedKnowledgeBase, hit_metadata
+from medkb.store.extras import needs_extra
 
 with needs_extra("haystack"):
     from haystack import Document, component

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from medkb.retrieve.integration import SharedKnowledgeBase, hit_metadata, needs_extra
+from medkb.retrieve.integration import SharedKnowledgeBase, hit_metadata
+from medkb.store.extras import needs_extra
 
 with needs_extra("langchain"):
     from langchain_core.callbacks import CallbackManagerForRetrieverRun

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from medkb.retrieve.integration import MissingExtra
+from medkb.store.extras import MissingExtra
 
 DIABETES = "เบาหวาน"
 

@@ -1,6 +1,8 @@
 """Dense search: exact inner products over memory-mapped vectors, and the approximate index."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -84,3 +86,22 @@ def test_the_approximate_index_trains_on_enough_points_for_its_clusters(tmp_path
     index = medkb.retrieve.dense.build_ann(vectors)
     assert index.ntotal == 20_000 and index.nlist > 1_000 // medkb.retrieve.dense.TRAIN_PER_CLUSTER
     assert "training points" not in capfd.readouterr().err
+
+
+def test_faiss_threads_wait_passively_and_the_environment_is_left_as_it_was(run_python):
+    """faiss's OpenMP runtime reads OMP_WAIT_POLICY once, as it is loaded: 0 spins unless the user chose."""
+    pytest.importorskip("faiss", reason="the ann extra (faiss-cpu) is not installed")
+    result = run_python(
+        """
+        import os
+        before = dict(os.environ)
+        import numpy as np
+        from medkb.retrieve.dense import build_ann
+        build_ann(np.eye(64, dtype=np.float32))
+        print(dict(os.environ) == before)
+        """,
+        OMP_WAIT_POLICY=None, OMP_DISPLAY_ENV="verbose",  # each OpenMP runtime prints its settings as it starts
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
+    assert re.findall(r"GOMP_SPINCOUNT = '(\d+)'", result.stderr) == ["0"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from medkb.retrieve.fusion import normalised_scores, reciprocal_rank, top_k
+from medkb.retrieve.fusion import RRF_K, normalised_scores, reciprocal_rank, top_k
 
 
 def test_top_k_orders_by_score_then_row_and_drops_zeros():
@@ -31,6 +31,12 @@ def test_rrf_adds_one_over_k_plus_rank():
     assert fused[3] == pytest.approx(1 / 62 + 1 / 61)  # k = 60, as the README documents
     assert fused[7] == pytest.approx(1 / 61)
     assert max(fused, key=fused.get) == 3  # found by both beats first in one
+
+
+def test_rrf_fuses_rankings_of_any_keys():
+    """Evidence for the co-reasoning layer is ranked by passage id across stores, not by row."""
+    fused = reciprocal_rank({"question": ["th:p1", "en:p7"], "step": ["en:p7"]})
+    assert fused == {"th:p1": pytest.approx(1 / (RRF_K + 1)), "en:p7": pytest.approx(1 / (RRF_K + 2) + 1 / (RRF_K + 1))}
 
 
 def test_rrf_ignores_the_scale_that_a_score_sum_would_not():

