@@ -21,7 +21,7 @@ def _load(home: Path | None):
     # Imported here so that `kb --help` does not load NetworkX.
     from medkb.align.graph import graph
 
-    return graph(home)
+    return graph(home=home)
 
 
 @graph_app.command()
@@ -65,7 +65,7 @@ def neighbors(
     node = graph.resolve(term, lang)[0]  # found, or neighbors() would have failed
     label = graph.graph.nodes[node]["label"]
     if as_json:
-        print(json.dumps({"term": term, "lang": lang, "node": node, "label": label, "neighbors": found}, ensure_ascii=False))
+        print(json.dumps({"term": term, "lang": lang, "node": node, "label": label, "neighbors": [n.to_dict() for n in found]}, ensure_ascii=False))
         return
     out.print(f"[bold]{label}[/bold] ({node})", highlight=False)
     if not found:
@@ -78,7 +78,7 @@ def neighbors(
     table.add_column("methods")
     table.add_column("node", overflow="fold")
     for neighbor in found:
-        table.add_row(neighbor["relation"], neighbor["label"], f"{neighbor['score']:.3f}", ", ".join(neighbor["methods"]), neighbor["node"])
+        table.add_row(neighbor.relation, neighbor.label, f"{neighbor.score:.3f}", ", ".join(neighbor.methods), neighbor.node)
     out.print(table)
 
 
@@ -94,7 +94,7 @@ def export(
     """Write the whole concept graph to PATH, for Gephi, Cytoscape or NetworkX."""
     try:
         graph = _load(home)
-        graph.export(path, fmt)
+        graph.export(path, fmt=fmt)
     except MedkbError as error:
         fail(error)
     out.print(f"wrote {graph.graph.number_of_nodes()} nodes and {graph.graph.number_of_edges()} edges to {path}", highlight=False)
