@@ -56,10 +56,10 @@ class CoReasoner:
     def __init__(self, lang: str, home: str | Path | None = None, config: ModelConfig | None = None,
                  client: ChatClient | None = None, passages: int = PASSAGES, embedder: str | None = "auto"):
         self.client = client or ChatClient(config or ModelConfig.from_env())
-        self.kb = KnowledgeBase(lang, home, embedder)
+        self.kb = KnowledgeBase(lang, home=home, embedder=embedder)
         self.lang = self.kb.lang
         has_english = self.lang != "en" and database.store_path("en", home).exists()
-        self.english_kb = KnowledgeBase("en", home, embedder) if has_english else None
+        self.english_kb = KnowledgeBase("en", home=home, embedder=embedder) if has_english else None
         self.passages = passages
 
     def close(self) -> None:

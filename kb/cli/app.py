@@ -48,7 +48,7 @@ def build(
     try:
         with progress_bar(enabled=not as_json) as update:
             report = run_build(
-                lang, corpus, terms, home, seed_lexicon=seed, strict=strict,
+                lang, corpus=corpus, terms=terms, home=home, seed_lexicon=seed, strict=strict,
                 passage_tokens=passage_tokens, overlap_tokens=overlap_tokens,
                 embedder=embedder, engine=engine, progress=update,
                 workers=workers, cluster=cluster, shards=shards, keep_shards=keep_shards,
@@ -84,17 +84,17 @@ def stats(lang: str = LANG, home: Optional[Path] = HOME, top: int = typer.Option
     from medkb.kb.stats import stats as read_stats
 
     try:
-        summary = read_stats(lang, home, top=top)
+        summary = read_stats(lang, home=home, top=top)
     except MedkbError as error:
         _fail(error)
     if as_json:
-        print(json.dumps(summary, ensure_ascii=False))
+        print(json.dumps(summary.to_dict(), ensure_ascii=False))
         return
-    out.print(f"[bold]{summary['lang']}[/bold] store at {summary['path']} (build {summary['last_build']['build_id']}, {summary['last_build']['finished_at']})", highlight=False)
-    out.print(_table("table", "rows", summary["tables"].items()))
-    out.print(_table("concept source", "concepts", summary["concepts_by_source"].items()))
-    out.print(_table("mention method", "mentions", summary["mentions_by_method"].items()))
-    out.print(_table("most mentioned concept", "mentions", ((f"{c['label'] or ''}  ({c['concept_id']})", c["mentions"]) for c in summary["top_concepts"])))
+    out.print(f"[bold]{summary.lang}[/bold] store at {summary.path} (build {summary.last_build.build_id}, {summary.last_build.finished_at})", highlight=False)
+    out.print(_table("table", "rows", summary.tables.items()))
+    out.print(_table("concept source", "concepts", summary.concepts_by_source.items()))
+    out.print(_table("mention method", "mentions", summary.mentions_by_method.items()))
+    out.print(_table("most mentioned concept", "mentions", ((f"{c.label or ''}  ({c.concept_id})", c.mentions) for c in summary.top_concepts)))
 
 
 @app.command()
@@ -111,7 +111,7 @@ def align(
 
     try:
         with err.status(f"aligning {lang} to English", spinner="dots"):
-            report = run_align(lang, home, knowledge, embedder, margin)
+            report = run_align(lang, home=home, knowledge=knowledge, embedders=embedder, margin=margin)
     except MedkbError as error:
         _fail(error)
     if as_json:

@@ -28,7 +28,7 @@ def query(
     from medkb.retrieve.searcher import KnowledgeBase
 
     try:
-        with err.status("opening the index", spinner="dots"), KnowledgeBase(lang, home) as base:
+        with err.status("opening the index", spinner="dots"), KnowledgeBase(lang, home=home) as base:
             hits = base.search(text, k=k, mode=mode, query_lang=query_lang, fusion=fusion)
     except MedkbError as error:
         fail(error)
@@ -62,7 +62,7 @@ def lookup(
     from medkb.retrieve.searcher import lookup as run_lookup
 
     try:
-        records = run_lookup(term, lang, home, term_lang)
+        records = run_lookup(term, lang, home=home, term_lang=term_lang)
     except MedkbError as error:
         fail(error)
     if as_json:
@@ -78,7 +78,7 @@ def lookup(
         out.print(labels)
         links = Table("relation", "concept", "score", "methods")
         for link in record.aligned + record.neighbors[:10]:
-            links.add_row(link["relation"], f"{link['label']} ({link['node']})", f"{link['score']:.3f}", ", ".join(link["methods"]))
+            links.add_row(link.relation, f"{link.label} ({link.node})", f"{link.score:.3f}", ", ".join(link.methods))
         if links.row_count:
             out.print(links)
         for passage in record.passages:
@@ -102,7 +102,7 @@ def index(
 
     try:
         with progress_bar(enabled=not as_json) as update:
-            manifest = run_index(lang, home, embedder, rebuild, progress=update, engine=engine, threads=threads)
+            manifest = run_index(lang, home=home, embedder=embedder, rebuild=rebuild, progress=update, engine=engine, threads=threads)
     except MedkbError as error:
         fail(error)
     if as_json:

@@ -20,6 +20,6 @@ def serve(
     try:
         from medkb.kb.server import serve as run_serve
 
-        run_serve(home, host, port, lang)
+        run_serve(home=home, host=host, port=port, langs=lang)
     except MedkbError as error:  # a missing store, or the serve extra not installed
         fail(error)
