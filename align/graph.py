@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from medkb.ingest.segment.normalize import normalize
 from medkb.store import database
 from medkb.store.errors import UsageError
 from medkb.store.languages import LANGUAGES, get_language
+from medkb.store.results import Result
 from medkb.store.schema import node_id, split_node
 
 PIVOT = "en"  # same_as edges link local concepts to English ones
@@ -47,7 +48,7 @@ class _LabelEntry:
 
 
 @dataclass(frozen=True)
-class Neighbor:
+class Neighbor(Result):
     """A node one edge away from another, with the edge as seen from that other node."""
 
     node: str  # <lang>:<concept id>
@@ -58,9 +59,24 @@ class Neighbor:
     methods: list[str]  # the methods that proposed the edge
     evidence: dict  # each method's own evidence
 
-    def to_dict(self) -> dict:
-        """The neighbour as `kb graph neighbors --json` prints it."""
-        return asdict(self)
+
+@dataclass(frozen=True)
+class LanguageCounts(Result):
+    nodes: int
+    edges: int  # edges whose source is in the language
+
+
+@dataclass(frozen=True)
+class GraphStats(Result):
+    """What `ConceptGraph.stats` (and `kb graph stats --json`) reports."""
+
+    stores: list[str]  # the languages whose stores were read
+    nodes: int
+    edges: int
+    languages: dict[str, LanguageCounts]
+    relations: dict[str, int]  # edges by relation
+    clusters: int  # cross-lingual clusters: the components that same_as edges connect
+    unaligned_local_concepts: int  # concepts of a store other than English's that no same_as edge reaches
 
 
 class ConceptGraph:
@@ -68,6 +84,12 @@ class ConceptGraph:
 
     Nodes carry `lang`, `concept_id`, `label` and `source` (the concept's source in its store,
     "" for nodes only edges name); edges carry `relation`, `score`, `methods` and `evidence`.
+    Made by `medkb.graph` or `ConceptGraph.load`, which read the stores.
+
+    Args:
+        graph: the MultiDiGraph, edges keyed by relation.
+        terms: each normalised label's rows, as `resolve` looks terms up.
+        stores: the languages whose stores were read.
     """
 
     def __init__(self, graph: nx.MultiDiGraph, terms: dict[str, list[_LabelEntry]], stores: list[str]):
@@ -105,29 +127,28 @@ class ConceptGraph:
             data["label"] = _label(node, names)
         return cls(graph, dict(terms), stores)
 
-    def stats(self) -> dict:
+    def stats(self) -> GraphStats:
         """Nodes and edges by language (an edge counts for its source's), edges by relation,
         cross-lingual clusters and the local concepts no same_as edge reaches.
 
         Returns:
-            {"stores", "nodes", "edges", "languages": {lang: {"nodes", "edges"}}, "relations",
-            "clusters", "unaligned_local_concepts"}: what `kb graph stats --json` prints.
+            The `GraphStats`; `to_dict()` is what `kb graph stats --json` prints.
         """
         nodes = Counter(lang for _, lang in self.graph.nodes(data="lang"))
         edges = Counter(self.graph.nodes[source]["lang"] for source, _ in self.graph.edges())
         same_as = self._same_as_graph()
-        return {
-            "stores": self.stores,
-            "nodes": self.graph.number_of_nodes(),
-            "edges": self.graph.number_of_edges(),
-            "languages": {lang: {"nodes": nodes[lang], "edges": edges[lang]} for lang in sorted(nodes)},
-            "relations": dict(sorted(Counter(relation for *_, relation in self.graph.edges(keys=True)).items())),
-            "clusters": nx.number_connected_components(same_as),
-            "unaligned_local_concepts": sum(
+        return GraphStats(
+            stores=self.stores,
+            nodes=self.graph.number_of_nodes(),
+            edges=self.graph.number_of_edges(),
+            languages={lang: LanguageCounts(nodes[lang], edges[lang]) for lang in sorted(nodes)},
+            relations=dict(sorted(Counter(relation for *_, relation in self.graph.edges(keys=True)).items())),
+            clusters=nx.number_connected_components(same_as),
+            unaligned_local_concepts=sum(
                 1 for node, data in self.graph.nodes(data=True)
                 if data["lang"] != PIVOT and data["source"] and node not in same_as
             ),
-        }
+        )
 
     def resolve(self, term: str, lang: str) -> list[str]:
         """Nodes of the `lang` store that `term` names, best first: a node id, a concept id, else the

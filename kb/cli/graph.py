@@ -32,18 +32,18 @@ def stats(home: Path | None = HOME, as_json: bool = JSON) -> None:
     except MedkbError as error:
         fail(error)
     if as_json:
-        print(json.dumps(summary, ensure_ascii=False))
+        print(json.dumps(summary.to_dict(), ensure_ascii=False))
         return
-    out.print(f"[bold]concept graph[/bold] of the {', '.join(summary['stores'])} stores: {summary['nodes']} nodes, {summary['edges']} edges", highlight=False)
+    out.print(f"[bold]concept graph[/bold] of the {', '.join(summary.stores)} stores: {summary.nodes} nodes, {summary.edges} edges", highlight=False)
     by_lang = Table("language", "nodes", "edges")
-    for lang, counts in summary["languages"].items():
-        by_lang.add_row(lang, str(counts["nodes"]), str(counts["edges"]))
+    for lang, counts in summary.languages.items():
+        by_lang.add_row(lang, str(counts.nodes), str(counts.edges))
     out.print(by_lang)
     by_relation = Table("relation", "edges")
-    for relation, count in summary["relations"].items():
+    for relation, count in summary.relations.items():
         by_relation.add_row(relation, str(count))
     out.print(by_relation)
-    out.print(f"{summary['clusters']} cross-lingual clusters; {summary['unaligned_local_concepts']} local concepts without a same_as edge", highlight=False)
+    out.print(f"{summary.clusters} cross-lingual clusters; {summary.unaligned_local_concepts} local concepts without a same_as edge", highlight=False)
 
 
 @graph_app.command()

@@ -39,16 +39,16 @@ def test_every_relation_has_an_inverse():
 def test_stats_count_nodes_edges_clusters_and_unaligned_concepts(concepts, graph_home):
     stats = concepts.stats()
     same_as = _same_as_count(graph_home)
-    assert stats["stores"] == ["th", "en"]
-    assert set(stats["languages"]) == {"th", "en"}
-    assert stats["nodes"] == sum(lang["nodes"] for lang in stats["languages"].values())
-    assert stats["edges"] == sum(stats["relations"].values()) == sum(lang["edges"] for lang in stats["languages"].values())
-    assert stats["relations"]["same_as"] == same_as > 400
-    assert stats["relations"]["abbreviation_of"] >= 20 and stats["relations"]["related"] > 100
-    assert stats["clusters"] == same_as  # one Thai and one English node each
+    assert stats.stores == ["th", "en"]
+    assert set(stats.languages) == {"th", "en"}
+    assert stats.nodes == sum(lang.nodes for lang in stats.languages.values())
+    assert stats.edges == sum(stats.relations.values()) == sum(lang.edges for lang in stats.languages.values())
+    assert stats.relations["same_as"] == same_as > 400
+    assert stats.relations["abbreviation_of"] >= 20 and stats.relations["related"] > 100
+    assert stats.clusters == same_as  # one Thai and one English node each
     with database.open_existing("th", graph_home) as con:
         thai_concepts = con.execute("SELECT count(*) FROM concepts").fetchone()[0]
-    assert stats["unaligned_local_concepts"] == thai_concepts - same_as
+    assert stats.unaligned_local_concepts == thai_concepts - same_as
 
 
 def test_resolve_by_node_id_concept_id_and_normalised_label(concepts):
@@ -148,7 +148,7 @@ def test_english_labels_come_from_the_local_store_without_an_english_one(graph_h
     assert thai_only.stores == ["th"]
     assert thai_only.graph.nodes[f"en:{T2DM}"]["label"] == "type 2 diabetes mellitus"
     assert thai_only.resolve("type 2 diabetes", "en") == [f"en:{T2DM}"]
-    assert thai_only.stats()["languages"]["en"]["edges"] == 0
+    assert thai_only.stats().languages["en"].edges == 0
 
 
 def test_no_graph_without_stores_with_edges(tmp_path):
@@ -165,7 +165,11 @@ def test_no_graph_without_stores_with_edges(tmp_path):
 def test_cli_stats_json_and_tables(concepts, graph_home):
     result = CliRunner().invoke(graph_app, ["stats", "--home", str(graph_home), "--json"])
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == concepts.stats()
+    printed = json.loads(result.stdout)
+    assert printed == concepts.stats().to_dict()
+    # The keys `--json` has always printed.
+    assert set(printed) == {"stores", "nodes", "edges", "languages", "relations", "clusters", "unaligned_local_concepts"}
+    assert all(set(counts) == {"nodes", "edges"} for counts in printed["languages"].values())
     result = CliRunner().invoke(graph_app, ["stats", "--home", str(graph_home)])
     assert result.exit_code == 0 and "same_as" in result.stdout
 
