@@ -37,6 +37,8 @@ LABEL_KINDS = ("preferred", "synonym", "discovered")
 
 @dataclass
 class AlignReport:
+    """What `medkb.align` (and `kb align --json`) reports: edges by relation, unaligned concepts."""
+
     lang: str
     path: str
     counts: dict = field(default_factory=dict)

@@ -27,6 +27,8 @@ PASSAGES = 8  # passages given to the synthesis
 
 @dataclass
 class Answer:
+    """What `medkb.ask` (and `kb ask --json`) gives: the answer, its rationale and citations, the evidence, the chain, the trace."""
+
     question: Question
     method: str  # co-reasoning, or direct (one reasoning call, the baseline)
     answer: str  # an option letter, an NLI label, or the answer text

@@ -51,6 +51,8 @@ class SparseWriter(Protocol):
 
 @dataclass
 class Manifest:
+    """What a retrieval index was built from and with: the store's build, the BM25 engine, the embedder."""
+
     version: int
     lang: str
     build_id: int

@@ -14,6 +14,8 @@ EVIDENCE_PASSAGES = 3
 
 @dataclass
 class ConceptRecord:
+    """A concept of a store: its labels in every language, aligned concepts, neighbours and evidence passages."""
+
     concept_id: str
     lang: str  # the store it belongs to
     node: str

@@ -43,6 +43,8 @@ COMMIT_BYTES = 16 * 1024 * 1024  # of input read in one transaction: see _Build.
 
 @dataclass
 class BuildReport:
+    """What `medkb.build` (and `kb build --json`) reports of a build."""
+
     lang: str
     path: str
     status: str  # "built" or "up to date"
