@@ -27,6 +27,7 @@ import numpy as np
 from medkb.store import database
 from medkb.store.errors import UsageError
 from medkb.store.lock import build_lock
+from medkb.store.results import Result
 from medkb.retrieve.analyzer import index_terms
 from medkb.retrieve.dense import ANN_FILE, DenseIndex
 from medkb.retrieve.embedding import encode_passages, passage_embedder
@@ -50,7 +51,7 @@ class SparseWriter(Protocol):
 
 
 @dataclass
-class Manifest:
+class Manifest(Result):
     """What a retrieval index was built from and with: the store's build, the BM25 engine, the embedder."""
 
     version: int

@@ -96,8 +96,6 @@ def index(
     as_json: bool = JSON,
 ) -> None:
     """Bring the LANG retrieval index (BM25, passage vectors, concept postings) up to date with its store."""
-    from dataclasses import asdict
-
     from medkb.retrieve.index import index as run_index
 
     try:
@@ -106,7 +104,7 @@ def index(
     except MedkbError as error:
         fail(error)
     if as_json:
-        print(json.dumps(asdict(manifest)))
+        print(json.dumps(manifest.to_dict()))
         return
     vectors = f"{manifest.embedder} vectors ({manifest.dim} dims)" if manifest.embedder else "no passage vectors"
     out.print(f"{manifest.lang}: index of build {manifest.build_id}: {manifest.passages} passages, BM25 ({manifest.engine}), {vectors}", highlight=False)
