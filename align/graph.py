@@ -173,11 +173,11 @@ class ConceptGraph:
 
         return nodes(e for e in entries if e.label_lang == lang) or nodes(e for e in entries if e.store_lang == lang)
 
-    def neighbors(self, term_or_node: str, lang: str, *, relation: str | None = None, target_lang: str | None = None) -> list[Neighbor]:
+    def neighbors(self, term: str, lang: str, *, relation: str | None = None, target_lang: str | None = None) -> list[Neighbor]:
         """The nodes one edge away from the term's first node, in either direction, strongest first.
 
         Args:
-            term_or_node: a label, a concept id or a node id, as `resolve` takes it.
+            term: a label, a concept id or a node id, as `resolve` takes it.
             lang: the language code of the store the term's node is in.
             relation: only this relation, as seen from the term: "broader" finds its parents,
                 "abbreviation" its short forms (same_as, broader, narrower, abbreviation_of,
@@ -192,7 +192,7 @@ class ConceptGraph:
         """
         if relation is not None and relation not in SEEN_RELATIONS:
             raise UsageError(f"unknown relation {relation!r}: use one of {', '.join(SEEN_RELATIONS)}")
-        node = self._node(term_or_node, lang)
+        node = self._node(term, lang)
         best: dict[tuple[str, str], Neighbor] = {}  # a relation stored both ways is reported once
         for other, seen, data in self._incident(node):
             if relation and seen != relation:
@@ -204,11 +204,11 @@ class ConceptGraph:
                 best[(other, seen)] = Neighbor(other, found["lang"], found["label"], seen, data["score"], data["methods"], data["evidence"])
         return sorted(best.values(), key=lambda n: (-n.score, n.relation, n.node))
 
-    def cluster(self, term_or_node: str, lang: str) -> set[str]:
+    def cluster(self, term: str, lang: str) -> set[str]:
         """The term's concept in every language: the nodes its same_as edges connect.
 
         Args:
-            term_or_node: a label, a concept id or a node id, as `resolve` takes it.
+            term: a label, a concept id or a node id, as `resolve` takes it.
             lang: the language code of the store the term's node is in.
 
         Returns:
@@ -217,7 +217,7 @@ class ConceptGraph:
         Raises:
             UsageError: the term names no node of `lang`.
         """
-        node = self._node(term_or_node, lang)
+        node = self._node(term, lang)
         same_as = self._same_as_graph()
         return set(nx.node_connected_component(same_as, node)) if node in same_as else {node}
 
@@ -289,12 +289,12 @@ class ConceptGraph:
             raise UsageError(f"cannot write {path}: {error.strerror}") from None
         return path
 
-    def _node(self, term_or_node: str, lang: str) -> str:
-        nodes = self.resolve(term_or_node, lang)
+    def _node(self, term: str, lang: str) -> str:
+        nodes = self.resolve(term, lang)
         if not nodes:
             langs = ", ".join(sorted({lang for _, lang in self.graph.nodes(data="lang")}))
             raise UsageError(
-                f"no concept {term_or_node!r} in {lang}: give a label, a concept id or a node id "
+                f"no concept {term!r} in {lang}: give a label, a concept id or a node id "
                 f"(like {lang}:medkb:diabetes_mellitus); the graph has concepts in {langs}"
             )
         return nodes[0]

@@ -19,7 +19,7 @@ import medkb
 INIT = Path(medkb.__file__)
 # The one positional parameter of a call (two for ask and query, `a` and `b` for a path): what
 # the call is about. Everything else, `home` first, is keyword-only.
-SUBJECTS = {"lang", "text", "query", "term", "term_or_node", "question", "data", "nodes", "path", "a", "b"}
+SUBJECTS = {"lang", "text", "query", "term", "question", "data", "nodes", "path", "a", "b"}
 LANGUAGE_PARAMETERS = {
     "lang": "the language of the store the call reads or writes",
     "langs": "the languages of several stores",
