@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ from medkb.store import database
 from medkb.store.errors import UsageError
 from medkb.kb.build.inputs import sha256_of
 from medkb.store.languages import get_language
-from medkb.store.results import Result, named
+from medkb.store.results import Result, json_name
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ class AlignEvaluation(Result):
     pairs: str  # the gold pair file
     candidates: str  # the English candidates file
     n: int  # local terms aligned
-    acc_at_1: float = named("acc@1")  # share of terms whose gold English term ranks first
-    acc_at_10: float = named("acc@10")  # ... in the first ten
+    acc_at_1: float = field(metadata=json_name("acc@1"))  # share of terms whose gold English term ranks first
+    acc_at_10: float = field(metadata=json_name("acc@10"))  # ... in the first ten
     mrr: float  # mean reciprocal rank of the best-placed gold term
     gold_not_in_candidates: int  # terms no gold term of which is a candidate: misses
     folds: int

@@ -134,7 +134,7 @@ class ConceptGraph:
         Returns:
             The `GraphStats`; `to_dict()` is what `kb graph stats --json` prints.
         """
-        nodes = Counter(lang for _, lang in self.graph.nodes(data="lang"))
+        nodes = Counter(str(lang) for _, lang in self.graph.nodes(data="lang"))  # str: NetworkX's stubs say any node data
         edges = Counter(self.graph.nodes[source]["lang"] for source, _ in self.graph.edges())
         same_as = self._same_as_graph()
         return GraphStats(

@@ -7,13 +7,13 @@ Multiple choice and NLI items score accuracy; open items with a rubric score the
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from medkb.store.errors import InputError, MedkbError, UsageError
 from medkb.store.jsonl import json_objects
-from medkb.store.results import Result, omitted_if_none
+from medkb.store.results import OMITTED_IF_NONE, Result
 from medkb.reason import prompts
 from medkb.reason.client import ChatClient
 from medkb.reason.config import ModelConfig
@@ -49,7 +49,7 @@ class ReasonEvaluation(Result):
     judge_model: str
     methods: dict[str, MethodSummary]
     # With per_item=True: each item's {"id", "kind", method: its answer and score, or its error}.
-    items: list[dict[str, Any]] | None = omitted_if_none()
+    items: list[dict[str, Any]] | None = field(default=None, metadata=OMITTED_IF_NONE)
 
 
 def eval_reason(

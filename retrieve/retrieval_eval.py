@@ -8,16 +8,15 @@ its best passage ranks, among the documents of the first DEPTH passages.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from medkb.store.errors import InputError
 from medkb.store.jsonl import json_objects
-from medkb.store.results import Result, flattened, named, omitted_if_none
+from medkb.store.results import FLATTENED, OMITTED_IF_NONE, Result, json_name
 from medkb.retrieve.searcher import KnowledgeBase
 
 DEPTH = 100  # passages searched per query
-RECALL_AT = (1, 5, 10)  # the cutoffs of RetrievalMetrics' recall fields, in order
 
 
 @dataclass(frozen=True)
@@ -25,10 +24,10 @@ class RetrievalMetrics(Result):
     """Document-level metrics of one query's ranking, or their means over the queries."""
 
     mrr: float  # reciprocal rank of the first relevant document
-    recall_at_1: float = named("recall@1")  # share of the relevant documents in the first one
-    recall_at_5: float = named("recall@5")
-    recall_at_10: float = named("recall@10")
-    ndcg_at_10: float = named("ndcg@10")  # gains from "grades" (default 1), discounted by log2 of the rank
+    recall_at_1: float = field(metadata=json_name("recall@1"))  # share of the relevant documents in the first one
+    recall_at_5: float = field(metadata=json_name("recall@5"))
+    recall_at_10: float = field(metadata=json_name("recall@10"))
+    ndcg_at_10: float = field(metadata=json_name("ndcg@10"))  # gains from "grades" (default 1), discounted by log2 of the rank
 
     @classmethod
     def mean(cls, rows: list[RetrievalMetrics]) -> RetrievalMetrics:
@@ -41,7 +40,7 @@ class QueryEvaluation(Result):
     """One query's metrics (`kb eval retrieve --per-query`)."""
 
     qid: str
-    metrics: RetrievalMetrics = flattened()
+    metrics: RetrievalMetrics = field(metadata=FLATTENED)
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,8 @@ class RetrievalEvaluation(Result):
     mode: str
     embedder: str | None  # the index's passage embedder (None: BM25 and concepts only)
     n: int  # queries searched
-    metrics: RetrievalMetrics = flattened()  # means over the queries
-    per_query: list[QueryEvaluation] | None = omitted_if_none()  # with per_query=True
+    metrics: RetrievalMetrics = field(metadata=FLATTENED)  # means over the queries
+    per_query: list[QueryEvaluation] | None = field(default=None, metadata=OMITTED_IF_NONE)  # with per_query=True
 
 
 def read_queries(path: str | Path) -> list[dict]:
@@ -113,5 +112,11 @@ def _metrics(ranking: list[str], relevant: list[str], grades: dict[str, float]) 
     gain = {doc: grades.get(doc, 1.0) for doc in relevant_set} | grades
     dcg = sum(gain.get(doc, 0.0) / math.log2(i + 1) for i, doc in enumerate(ranking[:10], start=1))
     ideal = sum(g / math.log2(i + 1) for i, g in enumerate(sorted(gain.values(), reverse=True)[:10], start=1))
-    recall = [len(relevant_set & set(ranking[:k])) / len(relevant_set) for k in RECALL_AT]
-    return RetrievalMetrics(1 / first if first else 0.0, *recall, dcg / ideal if ideal > 0 else 0.0)
+
+    def recall(k: int) -> float:
+        return len(relevant_set & set(ranking[:k])) / len(relevant_set)
+
+    return RetrievalMetrics(
+        mrr=1 / first if first else 0.0, recall_at_1=recall(1), recall_at_5=recall(5), recall_at_10=recall(10),
+        ndcg_at_10=dcg / ideal if ideal > 0 else 0.0,
+    )

@@ -1,32 +1,25 @@
 """The base of what public calls return: typed dataclasses whose `to_dict()` is the JSON `--json` prints.
 
-A field's JSON name is its own, unless it is declared with `named("acc@1")`: metric names such as
+A field's JSON name is its own, unless its metadata is `json_name("acc@1")`: metric names such as
 acc@1 and recall@10 are the JSON keys the command line has always printed, but not identifiers.
-A field declared `omitted_if_none()` is left out of the JSON when it is None (the per-query rows
-that only `--per-query` asks for), and one declared `flattened()` puts its own fields in its
-parent's object (metrics that the mean and each query's row share).
+A field whose metadata is `OMITTED_IF_NONE` is left out of the JSON when it is None (the per-query
+rows that only `--per-query` asks for), and one whose metadata is `FLATTENED` puts its own fields in
+its parent's object (metrics that the mean and each query's row share). They are metadata for
+`dataclasses.field`, not functions that call it, because type checkers only know `field` itself.
 """
 from __future__ import annotations
 
-from dataclasses import field, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 _NAME, _OMIT_NONE, _FLATTEN = "json_name", "omitted_if_none", "flattened"
+OMITTED_IF_NONE = {_OMIT_NONE: True}
+FLATTENED = {_FLATTEN: True}
 
 
-def named(name: str) -> Any:
-    """A dataclass field written to JSON under `name`."""
-    return field(metadata={_NAME: name})
-
-
-def omitted_if_none() -> Any:
-    """A dataclass field, None by default, left out of the JSON when it is None."""
-    return field(default=None, metadata={_OMIT_NONE: True})
-
-
-def flattened() -> Any:
-    """A dataclass field holding a dataclass whose fields go into the parent's JSON object."""
-    return field(metadata={_FLATTEN: True})
+def json_name(name: str) -> dict[str, str]:
+    """The metadata of a field written to JSON under `name`."""
+    return {_NAME: name}
 
 
 class Result:
