@@ -18,7 +18,9 @@ JSON the command prints with `--json`.
 """
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from medkb.store.errors import InputError, MedkbError, UsageError
@@ -82,6 +84,22 @@ _LAZY = {
 }
 
 __all__ = [*_LAZY, "MedkbError", "UsageError", "InputError"]
+
+
+class _Package(ModuleType):
+    """medkb itself. Loading a subpackage binds it on its parent, so that loading medkb.align (the
+    subpackage: any use of the graph loads it) would hide medkb.align, the call: a public name is
+    never bound to a module. The subpackage stays in sys.modules, where `from medkb.align.graph
+    import ConceptGraph` finds it; only reaching it as an attribute (`medkb.align.graph`) finds the call.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

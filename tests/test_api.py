@@ -84,6 +84,13 @@ def test_import_medkb_loads_nothing_heavy():
     assert loaded == "[]"
 
 
+def test_medkb_align_is_the_call_even_once_the_align_subpackage_is_loaded():
+    # Loading medkb.align.graph binds the subpackage medkb.align on medkb, where the call lives.
+    code = "import medkb, medkb.align.graph; from medkb.align.graph import ConceptGraph; medkb.graph; print(medkb.align.__module__)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert found.stdout.strip() == "medkb.align.store_alignment", found.stderr
+
+
 def test_a_public_name_is_loaded_on_first_use_and_kept():
     first = medkb.stats
     assert "stats" in vars(medkb) and medkb.stats is first is importlib.import_module("medkb.kb.stats").stats
