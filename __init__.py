@@ -83,7 +83,24 @@ _LAZY = {
     "ReasonEvaluation": "medkb.reason.reasoning_eval",
 }
 
-__all__ = [*_LAZY, "MedkbError", "UsageError", "InputError"]
+# Written out, not derived from _LAZY: linters and type checkers read a literal list (tests/test_api.py
+# checks that the three agree).
+__all__ = [
+    "__version__",
+    "build", "BuildReport",
+    "stats", "Stats",
+    "default_home",
+    "align", "AlignReport",
+    "eval_align", "AlignEvaluation",
+    "graph", "ConceptGraph", "Neighbor", "GraphStats",
+    "open", "KnowledgeBase", "query", "lookup", "Hit", "ConceptRecord",
+    "index", "Manifest",
+    "eval_retrieve", "RetrievalEvaluation",
+    "serve",
+    "ask", "Answer", "ModelConfig",
+    "eval_reason", "ReasonEvaluation",
+    "MedkbError", "UsageError", "InputError",
+]
 
 
 class _Package(ModuleType):

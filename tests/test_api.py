@@ -70,7 +70,8 @@ def _type_checking_imports() -> dict[str, str]:
 def test_type_checkers_see_every_public_name_where_it_is_defined():
     seen = _type_checking_imports()
     eager = {name for name in medkb.__all__ if name in vars(medkb) and name not in seen}
-    assert set(seen) | eager == set(medkb.__all__)
+    assert set(seen) | eager == set(medkb.__all__) and len(medkb.__all__) == len(set(medkb.__all__))
+    assert set(medkb._LAZY) == set(seen)  # each name loaded from where the type checker reads it
     for name, module in seen.items():
         value = getattr(medkb, name)
         assert getattr(importlib.import_module(module), name) is value
