@@ -79,6 +79,14 @@ def test_type_checkers_see_every_public_name_where_it_is_defined():
             assert value.__module__ == module, f"{name} is defined in {value.__module__}, not {module}"
 
 
+def test_the_type_information_is_installed_with_the_package():
+    # PEP 561: a type checker reads an installed package's annotations only if it ships py.typed.
+    pyproject = (INIT.parent / "pyproject.toml").read_text(encoding="utf-8")
+    package_data = pyproject.split("[tool.setuptools.package-data]", 1)[1].split("\n[", 1)[0]
+    assert re.search(r'^medkb = \[[^]]*"py\.typed"', package_data, re.MULTILINE)
+    assert (INIT.parent / "py.typed").is_file()
+
+
 def test_import_medkb_loads_nothing_heavy():
     code = f"import sys, medkb; print([m for m in {HEAVY!r} if m in sys.modules])"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
