@@ -12,6 +12,7 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +26,37 @@ from medkb.store.embedders import DEFAULT_EMBEDDERS
 from medkb.store.errors import UsageError
 from medkb.store.fingerprint import sha256_of
 from medkb.store.languages import get_language
+from medkb.store.results import Result, json_name
 
-CUTOFFS = (1, 10)
+
+@dataclass(frozen=True)
+class AlignKnowledge(Result):
+    """What the aligner learnt from besides the evaluated pairs."""
+
+    pairs: int  # known term pairs: the store's and the files'
+    files: list[str]  # pair files read (the evaluated file, wherever it lies, left out)
+
+
+@dataclass(frozen=True)
+class AlignEvaluation(Result):
+    """What `medkb.eval_align` (and `kb eval align --json`) reports."""
+
+    lang: str
+    pairs: str  # the gold pair file
+    candidates: str  # the English candidates file
+    n: int  # local terms aligned
+    acc_at_1: float = field(metadata=json_name("acc@1"))  # share of terms whose gold English term ranks first
+    acc_at_10: float = field(metadata=json_name("acc@10"))  # ... in the first ten
+    mrr: float  # mean reciprocal rank of the best-placed gold term
+    gold_not_in_candidates: int  # terms no gold term of which is a candidate: misses
+    folds: int
+    methods: list[str]  # the aligner's methods, embedders included
+    knowledge: AlignKnowledge
 
 
 def eval_align(
     lang: str,
+    *,
     pairs: str | Path,
     candidates: str | Path,
     home: str | Path | None = None,
@@ -38,11 +64,32 @@ def eval_align(
     methods: list[str] | None = None,
     embedders: list[str] | None = None,
     folds: int = 1,
-) -> dict:
-    """acc@1, acc@10 and MRR of aligning PAIRS' local terms to the English CANDIDATES.
+) -> AlignEvaluation:
+    """acc@1, acc@10 and MRR of aligning the local terms of `pairs` to the English `candidates`.
 
-    `knowledge` lists pair files to learn from; by default, every `<lang>_*.tsv`
-    pair file in the folders of PAIRS and CANDIDATES other than PAIRS itself.
+    The pairs under evaluation never inform the aligner: the file, matched by content wherever it
+    lies, and any store terminology built from it are left out of what it learns from.
+
+    Args:
+        lang: the local language code, whose store (if built) adds its known pairs.
+        pairs: TSV of gold pairs: a local_label/local_term column and an en_label/en_term column.
+        candidates: TSV whose label/en_term column lists every English candidate.
+        home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb); it also holds the
+            embedders' cache.
+        knowledge: pair files to learn from; default: every `<lang>_*.tsv` pair file in the
+            folders of `pairs` and `candidates`, `pairs` itself excluded.
+        methods: only these methods (memory, translation, transliteration, use, e5 or an
+            embedder name); default: all of them.
+        embedders: the embedders of the combined aligner; default: use and e5.
+        folds: cut `pairs` into this many folds (by a hash of the local term) and align each
+            with the others as extra knowledge.
+
+    Returns:
+        The `AlignEvaluation`; `to_dict()` is what `kb eval align --json` prints.
+
+    Raises:
+        UsageError: an unknown language, or `folds` below 1.
+        InputError: a pair or candidate file that cannot be read.
     """
     lang = get_language(lang).code
     pairs, candidates = Path(pairs), Path(candidates)
@@ -54,18 +101,24 @@ def eval_align(
     files = [Path(k) for k in knowledge] if knowledge is not None else sibling_pair_files(lang, [pairs.parent, candidates.parent])
     known = store_pairs(lang, home, excluded) + file_pairs(files, excluded)
     ranks = _ranks(lang, gold, english, known, folds, methods, embedders, home)
-    return {
-        "lang": lang,
-        "pairs": str(pairs),
-        "candidates": str(candidates),
-        "n": len(ranks),
-        **{f"acc@{k}": round(float(np.mean(ranks <= k)), 4) for k in CUTOFFS},
-        "mrr": round(float(np.mean(1.0 / ranks)), 4),
-        "gold_not_in_candidates": _missing_gold(gold, english),
-        "folds": folds,
-        "methods": list(method_names(methods, embedders)),
-        "knowledge": {"pairs": len(known), "files": [str(f) for f in files if sha256_of(f) not in excluded]},
-    }
+    return AlignEvaluation(
+        lang=lang,
+        pairs=str(pairs),
+        candidates=str(candidates),
+        n=len(ranks),
+        acc_at_1=_accuracy(ranks, 1),
+        acc_at_10=_accuracy(ranks, 10),
+        mrr=round(float(np.mean(1.0 / ranks)), 4),
+        gold_not_in_candidates=_missing_gold(gold, english),
+        folds=folds,
+        methods=list(method_names(methods, embedders)),
+        knowledge=AlignKnowledge(len(known), [str(f) for f in files if sha256_of(f) not in excluded]),
+    )
+
+
+def _accuracy(ranks: np.ndarray, cutoff: int) -> float:
+    """The share of terms whose gold term ranks within the cutoff."""
+    return round(float(np.mean(ranks <= cutoff)), 4)
 
 
 def _missing_gold(gold: dict[str, set[str]], english: list[str]) -> int:

@@ -25,6 +25,7 @@ from medkb.ingest.segment.normalize import normalize
 from medkb.store import database
 from medkb.store.errors import UsageError
 from medkb.store.languages import LANGUAGES, PIVOT, get_language
+from medkb.store.results import Result
 from medkb.store.schema import LABEL_KINDS, RELATIONS, node_id, split_node
 
 SEEN_RELATIONS = tuple(sorted(set(RELATIONS) | set(RELATIONS.values())))  # as seen from either end
@@ -41,11 +42,49 @@ class _LabelEntry:
     rank: int  # position of its kind in LABEL_KINDS
 
 
+@dataclass(frozen=True)
+class Neighbor(Result):
+    """A node one edge away from another, with the edge as seen from that other node."""
+
+    node: str  # <lang>:<concept id>
+    lang: str
+    label: str
+    relation: str  # as seen from the node asked about: "broader" is a parent of it
+    score: float
+    methods: list[str]  # the methods that proposed the edge
+    evidence: dict  # each method's own evidence
+
+
+@dataclass(frozen=True)
+class LanguageCounts(Result):
+    nodes: int
+    edges: int  # edges whose source is in the language
+
+
+@dataclass(frozen=True)
+class GraphStats(Result):
+    """What `ConceptGraph.stats` (and `kb graph stats --json`) reports."""
+
+    stores: list[str]  # the languages whose stores were read
+    nodes: int
+    edges: int
+    languages: dict[str, LanguageCounts]
+    relations: dict[str, int]  # edges by relation
+    clusters: int  # cross-lingual clusters: the components that same_as edges connect
+    unaligned_local_concepts: int  # concepts of a store other than English's that no same_as edge reaches
+
+
 class ConceptGraph:
     """The concept graph; `graph` is the NetworkX MultiDiGraph, for anything the methods do not cover.
 
     Nodes carry `lang`, `concept_id`, `label` and `source` (the concept's source in its store,
     "" for nodes only edges name); edges carry `relation`, `score`, `methods` and `evidence`.
+    Made by `medkb.graph` or `ConceptGraph.load`, which read the stores.
+
+    Args:
+        graph: the MultiDiGraph, edges keyed by relation.
+        terms: each normalised label's rows, as `resolve` looks terms up.
+        stores: the languages whose stores were read.
     """
 
     def __init__(self, graph: nx.MultiDiGraph, terms: dict[str, list[_LabelEntry]], stores: list[str]):
@@ -54,10 +93,18 @@ class ConceptGraph:
         self._terms = terms  # normalised label -> the rows that carry it
 
     @classmethod
-    def load(cls, home: str | Path | None = None, langs: Iterable[str] | None = None) -> ConceptGraph:
-        """Read every store in `home` (or only those of `langs`, which must exist).
+    def load(cls, *, home: str | Path | None = None, langs: Iterable[str] | None = None) -> ConceptGraph:
+        """Read every store in `home`, or only those of `langs`; stores without an `edges` table are left out.
 
-        Stores from before the concept graph (no `edges` table) are left out.
+        Args:
+            home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb).
+            langs: the languages whose stores to read (each must exist); default: every store in `home`.
+
+        Returns:
+            The graph of those stores.
+
+        Raises:
+            UsageError: a store of `langs` is missing, or no store has a concept graph.
         """
         graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         names: dict[str, dict[str, dict[str, str]]] = {}  # store -> concept -> label language -> label
@@ -75,29 +122,41 @@ class ConceptGraph:
             data["label"] = _label(node, names)
         return cls(graph, dict(terms), stores)
 
-    def stats(self) -> dict:
+    def stats(self) -> GraphStats:
         """Nodes and edges by language (an edge counts for its source's), edges by relation,
-        cross-lingual clusters and the local concepts no same_as edge reaches."""
-        nodes = Counter(nx.get_node_attributes(self.graph, "lang").values())
+        cross-lingual clusters and the local concepts no same_as edge reaches.
+
+        Returns:
+            The `GraphStats`; `to_dict()` is what `kb graph stats --json` prints.
+        """
+        nodes = Counter(str(lang) for _, lang in self.graph.nodes(data="lang"))  # str: NetworkX's stubs say any node data
         edges = Counter(self.graph.nodes[source]["lang"] for source, _ in self.graph.edges())
         same_as = self._same_as_graph()
-        return {
-            "stores": self.stores,
-            "nodes": self.graph.number_of_nodes(),
-            "edges": self.graph.number_of_edges(),
-            "languages": {lang: {"nodes": nodes[lang], "edges": edges[lang]} for lang in sorted(nodes)},
-            "relations": dict(sorted(Counter(relation for *_, relation in self.graph.edges(keys=True)).items())),
-            "clusters": nx.number_connected_components(same_as),
-            "unaligned_local_concepts": sum(
+        return GraphStats(
+            stores=self.stores,
+            nodes=self.graph.number_of_nodes(),
+            edges=self.graph.number_of_edges(),
+            languages={lang: LanguageCounts(nodes[lang], edges[lang]) for lang in sorted(nodes)},
+            relations=dict(sorted(Counter(relation for *_, relation in self.graph.edges(keys=True)).items())),
+            clusters=nx.number_connected_components(same_as),
+            unaligned_local_concepts=sum(
                 1 for node, data in self.graph.nodes(data=True)
                 if data["lang"] != PIVOT and data["source"] and node not in same_as
             ),
-        }
+        )
 
     def resolve(self, term: str, lang: str) -> list[str]:
-        """Nodes of `lang` that `term` names, best first: a node id, a concept id, else the
+        """Nodes of the `lang` store that `term` names, best first: a node id, a concept id, else the
         concepts with a label in `lang` that normalises to the term (preferred labels first),
-        else those of the `lang` store with such a label in any language."""
+        else those of the `lang` store with such a label in any language.
+
+        Args:
+            term: a label, a concept id (medkb:diabetes_mellitus) or a node id (th:medkb:diabetes_mellitus).
+            lang: the language code of the store whose nodes to find.
+
+        Returns:
+            Node ids, best first; [] when the term names none.
+        """
         if term in self.graph:
             return [term]
         if node_id(lang, term) in self.graph:
@@ -109,38 +168,67 @@ class ConceptGraph:
 
         return nodes(e for e in entries if e.label_lang == lang) or nodes(e for e in entries if e.store_lang == lang)
 
-    def neighbors(self, term_or_node: str, lang: str, relation: str | None = None, target_lang: str | None = None) -> list[dict]:
+    def neighbors(self, term: str, lang: str, *, relation: str | None = None, target_lang: str | None = None) -> list[Neighbor]:
         """The nodes one edge away from the term's first node, in either direction, strongest first.
 
-        `relation` is as seen from the term: "broader" finds its parents, "abbreviation" its short forms.
+        Args:
+            term: a label, a concept id or a node id, as `resolve` takes it.
+            lang: the language code of the store the term's node is in.
+            relation: only this relation, as seen from the term: "broader" finds its parents,
+                "abbreviation" its short forms (same_as, broader, narrower, abbreviation_of,
+                abbreviation or related).
+            target_lang: only neighbours in this language.
+
+        Returns:
+            The neighbours, strongest edge first; a relation stored in both directions once.
+
+        Raises:
+            UsageError: an unknown relation, or a term that names no node of `lang`.
         """
         if relation is not None and relation not in SEEN_RELATIONS:
             raise UsageError(f"unknown relation {relation!r}: use one of {', '.join(SEEN_RELATIONS)}")
-        node = self._node(term_or_node, lang)
-        best: dict[tuple[str, str], dict] = {}  # a relation stored both ways is reported once
+        node = self._node(term, lang)
+        best: dict[tuple[str, str], Neighbor] = {}  # a relation stored both ways is reported once
         for other, seen, data in self._incident(node):
             if relation and seen != relation:
                 continue
             if target_lang and self.graph.nodes[other]["lang"] != target_lang:
                 continue
-            if (other, seen) not in best or data["score"] > best[(other, seen)]["score"]:
-                best[(other, seen)] = self._describe(other) | {
-                    "relation": seen,
-                    "score": data["score"],
-                    "methods": data["methods"],
-                    "evidence": data["evidence"],
-                }
-        return sorted(best.values(), key=lambda n: (-n["score"], n["relation"], n["node"]))
+            if (other, seen) not in best or data["score"] > best[(other, seen)].score:
+                found = self.graph.nodes[other]
+                best[(other, seen)] = Neighbor(other, found["lang"], found["label"], seen, data["score"], data["methods"], data["evidence"])
+        return sorted(best.values(), key=lambda n: (-n.score, n.relation, n.node))
 
-    def cluster(self, term_or_node: str, lang: str) -> set[str]:
-        """The term's concept in every language: the nodes its same_as edges connect."""
-        node = self._node(term_or_node, lang)
+    def cluster(self, term: str, lang: str) -> set[str]:
+        """The term's concept in every language: the nodes its same_as edges connect.
+
+        Args:
+            term: a label, a concept id or a node id, as `resolve` takes it.
+            lang: the language code of the store the term's node is in.
+
+        Returns:
+            Node ids, the term's own node among them.
+
+        Raises:
+            UsageError: the term names no node of `lang`.
+        """
+        node = self._node(term, lang)
         same_as = self._same_as_graph()
         return set(nx.node_connected_component(same_as, node)) if node in same_as else {node}
 
     def path(self, a: str, b: str) -> list[tuple[str, str, str]]:
-        """The shortest chain of edges (read from either end) from node a to node b, as
-        (node, relation, next node) steps; [] when they are not connected."""
+        """The shortest chain of edges, read from either end, from one node to another.
+
+        Args:
+            a: the node id to start from.
+            b: the node id to reach.
+
+        Returns:
+            (node, relation as seen from it, next node) steps; [] when the two are not connected.
+
+        Raises:
+            UsageError: a node that is not in the graph.
+        """
         self._require(a)
         self._require(b)
         try:
@@ -149,8 +237,19 @@ class ConceptGraph:
             return []
         return [(x, self._strongest_relation(x, y), y) for x, y in pairwise(nodes)]
 
-    def subgraph(self, nodes: str | Iterable[str], radius: int = 1) -> ConceptGraph:
-        """A new graph of the nodes at most `radius` edges (either direction) from any of `nodes`."""
+    def subgraph(self, nodes: str | Iterable[str], *, radius: int = 1) -> ConceptGraph:
+        """A new graph of the nodes at most `radius` edges, in either direction, from any of `nodes`.
+
+        Args:
+            nodes: a node id, or several.
+            radius: how many edges away a node may be.
+
+        Returns:
+            The smaller graph, with the edges among its nodes.
+
+        Raises:
+            UsageError: a node that is not in the graph.
+        """
         centres = [nodes] if isinstance(nodes, str) else list(nodes)
         undirected = self.graph.to_undirected(as_view=True)
         near: set[str] = set()
@@ -159,8 +258,19 @@ class ConceptGraph:
             near |= nx.single_source_shortest_path_length(undirected, centre, cutoff=radius).keys()
         return ConceptGraph(self.graph.subgraph(near).copy(), self._terms, self.stores)
 
-    def export(self, path: str | Path, fmt: str | None = None) -> Path:
-        """Write GraphML (`.graphml`) or node-link JSON (`.json`); `fmt` overrides the suffix."""
+    def export(self, path: str | Path, *, fmt: str | None = None) -> Path:
+        """Write the graph as GraphML or node-link JSON, for Gephi, Cytoscape or NetworkX.
+
+        Args:
+            path: the file to write: `.graphml` (GraphML) or `.json` (node-link JSON).
+            fmt: graphml or json, whatever the suffix of `path` (default: from the suffix).
+
+        Returns:
+            The path written.
+
+        Raises:
+            UsageError: no format given or known from the suffix, or the file cannot be written.
+        """
         path = Path(path)
         fmt = fmt or FORMATS.get(path.suffix.lower())
         if fmt not in FORMATS.values():
@@ -174,12 +284,12 @@ class ConceptGraph:
             raise UsageError(f"cannot write {path}: {error.strerror}") from None
         return path
 
-    def _node(self, term_or_node: str, lang: str) -> str:
-        nodes = self.resolve(term_or_node, lang)
+    def _node(self, term: str, lang: str) -> str:
+        nodes = self.resolve(term, lang)
         if not nodes:
             langs = ", ".join(sorted(set(nx.get_node_attributes(self.graph, "lang").values())))
             raise UsageError(
-                f"no concept {term_or_node!r} in {lang}: give a label, a concept id or a node id "
+                f"no concept {term!r} in {lang}: give a label, a concept id or a node id "
                 f"(like {lang}:medkb:diabetes_mellitus); the graph has concepts in {langs}"
             )
         return nodes[0]
@@ -198,10 +308,6 @@ class ConceptGraph:
     def _strongest_relation(self, x: str, y: str) -> str:
         return max((data["score"], seen) for other, seen, data in self._incident(x) if other == y)[1]
 
-    def _describe(self, node: str) -> dict:
-        data = self.graph.nodes[node]
-        return {"node": node, "lang": data["lang"], "label": data["label"]}
-
     def _same_as_graph(self) -> nx.Graph:
         return nx.Graph((source, target) for source, target, relation in self.graph.edges(keys=True) if relation == "same_as")
 
@@ -214,9 +320,20 @@ class ConceptGraph:
         return flat
 
 
-def graph(home: str | Path | None = None, langs: Iterable[str] | None = None) -> ConceptGraph:
-    """The concept graph of the stores in `home` (the Python side of `kb graph`)."""
-    return ConceptGraph.load(home, langs)
+def graph(*, home: str | Path | None = None, langs: Iterable[str] | None = None) -> ConceptGraph:
+    """The concept graph of the stores in `home` (the Python side of `kb graph`).
+
+    Args:
+        home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb).
+        langs: the languages whose stores to read (each must exist); default: every store in `home`.
+
+    Returns:
+        The `ConceptGraph`; its `graph` attribute is the NetworkX MultiDiGraph.
+
+    Raises:
+        UsageError: a store of `langs` is missing, or no store has a concept graph.
+    """
+    return ConceptGraph.load(home=home, langs=langs)
 
 
 def store_langs(home, langs: Iterable[str] | None) -> list[str]:

@@ -36,6 +36,8 @@ DEFAULT_MARGIN = 0.2
 
 @dataclass
 class AlignReport:
+    """What `medkb.align` (and `kb align --json`) reports: edges by relation, unaligned concepts."""
+
     lang: str
     path: str
     counts: dict = field(default_factory=dict)
@@ -48,14 +50,29 @@ class AlignReport:
 
 def align(
     lang: str,
+    *,
     home: str | Path | None = None,
     knowledge: Sequence[str | Path] | None = None,
     embedders: list[str] | None = None,
     margin: float = DEFAULT_MARGIN,
 ) -> AlignReport:
-    """Align the LANG store to English and rewrite its `edges`; `knowledge` adds term pair files.
+    """Align the `lang` store's concepts to English concepts and rewrite its `edges` (the concept graph's).
 
     English is the pivot: for `en` only the edges within the store are written.
+
+    Args:
+        lang: the language code of the store to align (its English store must be built, but for en).
+        home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb).
+        knowledge: term pair TSV files (local and English columns) to learn translations from.
+        embedders: the embedders of the aligner: use, e5, or sentence-transformers models on disk
+            (default: use and e5).
+        margin: the lead over the second-best English candidate that a proposed link needs.
+
+    Returns:
+        The `AlignReport`: edges by relation, and the concepts left without an English link.
+
+    Raises:
+        UsageError: an unknown language, or a store that is not built.
     """
     lang = get_language(lang).code
     started, clock = datetime.now(timezone.utc), time.perf_counter()

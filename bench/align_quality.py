@@ -64,7 +64,7 @@ for fold in folds:
             print(json.dumps({"folds": fold, "method": label, "result": None}), flush=True)
             continue
         t = time.perf_counter()
-        result = eval_align(lang, pairs, candidates, home=home, methods=chosen, folds=fold)
+        result = eval_align(lang, pairs=pairs, candidates=candidates, home=home, methods=chosen, folds=fold).to_dict()
         result["seconds"] = round(time.perf_counter() - t, 1)
         print(json.dumps({"folds": fold, "method": label, "result": result}), flush=True)
         print(f"<!-- {pairs}: folds={fold} {label} {result['seconds']} s -->", file=sys.stderr, flush=True)

@@ -40,7 +40,7 @@ def lucene_copy(lang: str, home: Path) -> Path:
 
 
 def query_times(lang: str, home: Path, queries: list[dict], mode: str) -> dict:
-    with KnowledgeBase(lang, home) as kb:
+    with KnowledgeBase(lang, home=home) as kb:
         for q in queries[TIMED : TIMED + WARMUP]:
             kb.search(q["query"], k=10, mode=mode)
         times = []
@@ -63,7 +63,7 @@ def main() -> None:
     queries = read_queries(args.queries)
     for mode in args.mode or ["bm25", "hybrid"]:
         for engine, home in homes.items():
-            quality = eval_retrieve(args.lang, args.queries, home, mode=mode)
+            quality = eval_retrieve(args.lang, queries=args.queries, home=home, mode=mode).to_dict()
             speed = query_times(args.lang, home, queries, mode)
             print(json.dumps({"engine": engine, "mode": mode, **{k: quality[k] for k in ("n", "mrr", "recall@10", "ndcg@10")}, **speed}), flush=True)
 

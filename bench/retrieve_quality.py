@@ -55,7 +55,7 @@ def prepare(data: Path, work: Path, embedders: list[str]) -> dict[str, Path]:
             _log(f"building the {setting} stores")
             build("en", home=home, embedder=None)
             build("ja", corpus=[data / "corpora" / "ja_nando"], terms=[data / t for t in terms], home=home, embedder=None)
-            align("ja", home)
+            align("ja", home=home)
         for embedder in embedders:
             saved = work / "indexes" / f"{setting}-{embedder}"
             if not saved.exists():
@@ -84,7 +84,7 @@ def evaluate(work: Path, queries: dict[str, Path], embedders: list[str]) -> list
                     continue  # the same with every embedder
                 for query_lang, path in queries.items():
                     started = time.perf_counter()
-                    result = eval_retrieve("ja", path, home, mode, embedder, expand=expand)
+                    result = eval_retrieve("ja", queries=path, home=home, mode=mode, embedder=embedder, expand=expand).to_dict()
                     result |= {"setting": setting, "mode_label": label, "query_lang": query_lang, "seconds": round(time.perf_counter() - started, 1)}
                     rows.append(result)
                     _log(f"{setting} {embedder} {label} {query_lang}: mrr {result['mrr']:.3f}")

@@ -243,7 +243,7 @@ def query_child(spec: dict) -> dict:
     texts = [q["text"] for q in asked]
     out: dict = {"size": size, "queries": len(texts)}
     t = time.perf_counter()
-    kb = KnowledgeBase(LANG, home)
+    kb = KnowledgeBase(LANG, home=home)
     out["open_s"] = time.perf_counter() - t
     modes = ["bm25", "dense", "hybrid"] if kb.embedder else ["bm25", "hybrid"]
     out["ann"] = kb.index.dense is not None and kb.index.dense.ann is not None

@@ -72,7 +72,7 @@ def index_child(spec: dict) -> dict:
 
     home = Path(spec["home"])
     t = time.perf_counter()
-    medkb.index(LANG, home, embedder=None, engine=spec["engine"], rebuild=True)
+    medkb.index(LANG, home=home, embedder=None, engine=spec["engine"], rebuild=True)
     seconds = time.perf_counter() - t
     folder = database.store_path(LANG, home).with_suffix(".index")
     return {"seconds": seconds, "index_mb": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20}
@@ -83,7 +83,7 @@ def search_child(spec: dict) -> dict:
 
     texts, warmup = query_texts(spec["queries"]), query_texts(spec["warmup"])
     out: dict = {"engine": spec["engine"]}
-    with KnowledgeBase(LANG, spec["home"], embedder=None) as base:  # BM25 only: auto would embed every passage first
+    with KnowledgeBase(LANG, home=spec["home"], embedder=None) as base:  # BM25 only: auto would embed every passage first
         reference = raw_search(spec["engine"], base)
         for mode in ("bm25", "hybrid"):
             for text in warmup:

@@ -49,10 +49,10 @@ class LookupResults(BaseModel):
     concepts: list[ConceptRecord]
 
 
-def create_app(home: str | Path | None = None, langs: list[str] | None = None) -> FastAPI:
+def create_app(*, home: str | Path | None = None, langs: list[str] | None = None) -> FastAPI:
     """The API over the knowledge bases of `langs` (default: every store in `home`), opened now so
     that a missing store or a stale index shows before the first request rather than in it."""
-    bases = {lang: SharedKnowledgeBase(lang, home) for lang in _served_langs(home, langs)}
+    bases = {lang: SharedKnowledgeBase(lang, home=home) for lang in _served_langs(home, langs)}
     for base in bases.values():
         base.open()
 
@@ -71,11 +71,23 @@ def create_app(home: str | Path | None = None, langs: list[str] | None = None) -
     return app
 
 
-def serve(home: str | Path | None = None, host: str = "127.0.0.1", port: int = 8000, langs: list[str] | None = None) -> None:
-    """Serve the knowledge bases of `langs` (default: every store in `home`) until interrupted."""
+def serve(*, home: str | Path | None = None, host: str = "127.0.0.1", port: int = 8000, langs: list[str] | None = None) -> None:
+    """Serve search, lookup and concepts of the knowledge bases over HTTP until interrupted.
+
+    Args:
+        home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb).
+        host: the address to listen on; any but a loopback address lets other machines in
+            (there is no authentication).
+        port: the TCP port to listen on.
+        langs: the languages to serve (default: every store in `home`).
+
+    Raises:
+        UsageError: no store to serve, or a store of `langs` missing.
+        MissingExtra: the serve extra (fastapi, uvicorn) is not installed.
+    """
     if not _is_loopback(host):
         print(f"warning: listening on {host}: other machines can reach this API, which has no authentication", file=sys.stderr)
-    uvicorn.run(create_app(home, langs), host=host, port=port)
+    uvicorn.run(create_app(home=home, langs=langs), host=host, port=port)
 
 
 def _add_routes(app: FastAPI, bases: dict[str, SharedKnowledgeBase]) -> None:
@@ -104,7 +116,7 @@ def _add_routes(app: FastAPI, bases: dict[str, SharedKnowledgeBase]) -> None:
         term_lang: Annotated[str | None, Query(description="The term's language (default: guessed from its script).")] = None,
     ) -> LookupResults:
         with served(lang).using() as base:
-            concepts = base.lookup(term, term_lang)
+            concepts = base.lookup(term, term_lang=term_lang)
         return LookupResults(term=term, lang=lang, concepts=concepts)
 
     @app.get("/concepts/{lang}/{concept_id:path}", response_model=ConceptRecord, summary="One concept by its id")

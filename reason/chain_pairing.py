@@ -88,7 +88,7 @@ def _add_nodes(item: ChainItem, store: KnowledgeBase, lang: str) -> None:
     for node in concept_nodes(store.graph, item.text, store.lang, lang):
         item.nodes[node] = 1.0
         for aligned in store.graph.neighbors(node, store.lang, relation="same_as"):
-            item.nodes[aligned["node"]] = max(item.nodes.get(aligned["node"], 0.0), aligned["score"])
+            item.nodes[aligned.node] = max(item.nodes.get(aligned.node, 0.0), aligned.score)
 
 
 def _graph_link(item: ChainItem, english: list[ChainItem]) -> Link:

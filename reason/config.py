@@ -13,6 +13,8 @@ LOCAL_SERVER_KEY = "not-needed"  # vLLM, llama.cpp and Ollama accept any key; th
 
 @dataclass(frozen=True)
 class ModelConfig:
+    """How to reach the model (`medkb.ask`'s settings, `medkb.eval_reason`'s config); `from_env` fills it from the environment."""
+
     model: str
     base_url: str | None = None  # None: OpenAI's own endpoint
     api_key: str | None = field(default=None, repr=False)

@@ -22,12 +22,15 @@ from medkb.reason.trace import Trace
 from medkb.retrieve.searcher import KnowledgeBase
 from medkb.store import database
 from medkb.store.errors import UsageError
+from medkb.store.languages import PIVOT
 
 PASSAGES = 8  # passages given to the synthesis
 
 
 @dataclass
 class Answer:
+    """What `medkb.ask` (and `kb ask --json`) gives: the answer, its rationale and citations, the evidence, the chain, the trace."""
+
     question: Question
     method: str  # co-reasoning, or direct (one reasoning call, the baseline)
     answer: str  # an option letter, an NLI label, or the answer text
@@ -58,10 +61,10 @@ class CoReasoner:
                  client: ChatClient | None = None, passages: int = PASSAGES, embedder: str | None = "auto"):
         self.client = client or ChatClient(config or ModelConfig.from_env())
         with ExitStack() as stores:  # a store that fails to open closes those opened before it
-            self.kb = stores.enter_context(KnowledgeBase(lang, home, embedder))
+            self.kb = stores.enter_context(KnowledgeBase(lang, home=home, embedder=embedder))
             self.lang = self.kb.lang
-            has_english = self.lang != "en" and database.store_path("en", home).exists()
-            self.english_kb = stores.enter_context(KnowledgeBase("en", home, embedder)) if has_english else None
+            has_english = self.lang != PIVOT and database.store_path(PIVOT, home).exists()
+            self.english_kb = stores.enter_context(KnowledgeBase(PIVOT, home=home, embedder=embedder)) if has_english else None
             self._stores = stores.pop_all()
         self.passages = passages
 

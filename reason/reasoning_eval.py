@@ -7,7 +7,9 @@ Multiple choice and NLI items score accuracy; open items with a rubric score the
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from medkb.reason import prompts
 from medkb.reason.client import ChatClient
@@ -18,14 +20,61 @@ from medkb.reason.schemas import Judgement
 from medkb.reason.structured import ask_structured
 from medkb.store.errors import InputError, MedkbError, UsageError
 from medkb.store.jsonl import json_objects
+from medkb.store.results import OMITTED_IF_NONE, Result
 
 METHODS = ("co-reasoning", "direct")
 
 
+@dataclass(frozen=True)
+class MethodSummary(Result):
+    """How one method (co-reasoning or direct) did over the dataset."""
+
+    accuracy: float | None  # share of multiple-choice and NLI items answered right (None: no such item)
+    scored: int  # items with a gold answer
+    judge_mean: float | None  # the judge's mean 1-5 grade of open items (None: none judged)
+    judged: int
+    errors: int  # items whose answering failed (scored wrong where they have a gold answer)
+    model_calls: int
+    prompt_tokens: int
+    completion_tokens: int
+
+
+@dataclass(frozen=True)
+class ReasonEvaluation(Result):
+    """What `medkb.eval_reason` (and `kb eval reason --json`) reports."""
+
+    data: str  # the dataset file
+    n: int  # items
+    model: str
+    judge_model: str
+    methods: dict[str, MethodSummary]
+    # With per_item=True: each item's {"id", "kind", method: its answer and score, or its error}.
+    items: list[dict[str, Any]] | None = field(default=None, metadata=OMITTED_IF_NONE)
+
+
 def eval_reason(
-    data: str | Path, home: str | Path | None = None, config: ModelConfig | None = None,
+    data: str | Path, *, home: str | Path | None = None, config: ModelConfig | None = None,
     judge: ModelConfig | None = None, methods: tuple[str, ...] = METHODS, per_item: bool = False,
-) -> dict:
+) -> ReasonEvaluation:
+    """Answer every item of a dataset with the co-reasoning pipeline and with the model alone, and score both.
+
+    Args:
+        data: JSONL, one item a line: {"id", "lang", "question", "options" (a list, or a letter:
+            text object) or "premise" (NLI), "answer" (the gold letter or label)}, or "rubric"
+            (and "reference") for open questions, which the judge grades.
+        home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb).
+        config: the model to answer with (default: from the environment, `ModelConfig.from_env`).
+        judge: the model that grades open answers (default: `config`'s).
+        methods: co-reasoning (the pipeline), direct (the model alone), or both.
+        per_item: also give every item's answers and scores.
+
+    Returns:
+        The `ReasonEvaluation`; `to_dict()` is what `kb eval reason --json` prints.
+
+    Raises:
+        UsageError: an unknown method, no model named, or no store for an item's language.
+        InputError: the dataset cannot be read, or a line is not an item.
+    """
     unknown = sorted(set(methods) - set(METHODS))
     if unknown:
         raise UsageError(f"unknown method {', '.join(unknown)}: use {' or '.join(METHODS)}")
@@ -44,11 +93,10 @@ def eval_reason(
     finally:
         for reasoner in reasoners.values():
             reasoner.close()
-    report = {"data": str(data), "n": len(items), "model": config.model, "judge_model": (judge or config).model,
-              "methods": {method: _summary(results, method) for method in methods}}
-    if per_item:
-        report["items"] = results
-    return report
+    return ReasonEvaluation(
+        data=str(data), n=len(items), model=config.model, judge_model=(judge or config).model,
+        methods={method: _summary(results, method) for method in methods}, items=results if per_item else None,
+    )
 
 
 def read_items(path: Path) -> list[dict]:
@@ -104,17 +152,17 @@ def _score(item: dict, answer: Answer, judge_client: ChatClient) -> dict:
     return scored
 
 
-def _summary(results: list[dict], method: str) -> dict:
+def _summary(results: list[dict], method: str) -> MethodSummary:
     scored = [r[method] for r in results]
     graded = [s["correct"] for s in scored if s.get("correct") is not None]
     judged = [s["judge"] for s in scored if "judge" in s]
-    return {
-        "accuracy": round(sum(graded) / len(graded), 4) if graded else None,
-        "scored": len(graded),
-        "judge_mean": round(sum(judged) / len(judged), 4) if judged else None,
-        "judged": len(judged),
-        "errors": sum(1 for s in scored if "error" in s),
-        "model_calls": sum(s.get("model_calls", 0) for s in scored),
-        "prompt_tokens": sum(s.get("prompt_tokens", 0) for s in scored),
-        "completion_tokens": sum(s.get("completion_tokens", 0) for s in scored),
-    }
+    return MethodSummary(
+        accuracy=round(sum(graded) / len(graded), 4) if graded else None,
+        scored=len(graded),
+        judge_mean=round(sum(judged) / len(judged), 4) if judged else None,
+        judged=len(judged),
+        errors=sum(1 for s in scored if "error" in s),
+        model_calls=sum(s.get("model_calls", 0) for s in scored),
+        prompt_tokens=sum(s.get("prompt_tokens", 0) for s in scored),
+        completion_tokens=sum(s.get("completion_tokens", 0) for s in scored),
+    )

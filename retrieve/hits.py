@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class Explanation:
+    """Why a passage was found: the query terms and concepts it holds, and each ranker's rank and score."""
+
     query_lang: str
     terms: list[str] = field(default_factory=list)  # search terms found in the passage (typed or from concepts)
     concepts: list[dict] = field(default_factory=list)  # query concepts the passage mentions: id, label, matched, weight, via
@@ -14,6 +16,8 @@ class Explanation:
 
 @dataclass
 class Hit:
+    """A passage a search found, with its score and the reasons it was found (`explanation`)."""
+
     passage_id: str
     doc_id: str
     lang: str

@@ -33,6 +33,7 @@ from medkb.retrieve.sparse import BM25Params, CorpusTerms, SparseIndex
 from medkb.store import database
 from medkb.store.errors import UsageError
 from medkb.store.lock import build_lock
+from medkb.store.results import Result
 
 INDEX_VERSION = 3  # 2: passage records (records.bin); 3: the sparse engine in the manifest
 ENGINES = ("bm25s", "lucene")
@@ -51,7 +52,9 @@ class SparseWriter(Protocol):
 
 
 @dataclass
-class Manifest:
+class Manifest(Result):
+    """What a retrieval index was built from and with: the store's build, the BM25 engine, the embedder."""
+
     version: int
     lang: str
     build_id: int
@@ -340,10 +343,27 @@ def _find(sorted_items: list[str], item: str) -> int | None:
 
 
 def index(
-    lang: str, home=None, embedder: str | None = "auto", rebuild: bool = False, progress: Progress | None = None,
-    engine: str = "auto", threads: int | None = None,
+    lang: str, *, home: str | Path | None = None, embedder: str | None = "auto", rebuild: bool = False,
+    progress: Progress | None = None, engine: str = "auto", threads: int | None = None,
 ) -> Manifest:
-    """Bring the `lang` retrieval index up to date, or build it anew (the Python side of `kb index`)."""
+    """Bring the `lang` retrieval index up to date with its store, or build it anew (the Python side of `kb index`).
+
+    Args:
+        lang: the language code of the store.
+        home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb).
+        embedder: passage vectors: "auto" (the index's own, else the measured default if
+            installed), use, e5, a sentence-transformers model on disk, or None (BM25 only).
+        rebuild: build anew even if the index is current.
+        progress: called with (passages done, passages to do, step) as the index is built.
+        engine: the BM25 engine: "auto" (the index's own, else bm25s), bm25s or lucene.
+        threads: Lucene's indexing threads (default: one per core).
+
+    Returns:
+        The index's `Manifest`: its build, passages, engine and embedder.
+
+    Raises:
+        UsageError: no `lang` store, or an unknown embedder or engine.
+    """
     if rebuild:
         engine = _engine(engine, read_manifest(index_dir(lang, home)))
         return build_index(lang, home, passage_embedder(lang, embedder), progress=progress, engine=engine, threads=threads)

@@ -19,7 +19,7 @@ from medkb.store.languages import get_language
 class SharedKnowledgeBase:
     """A knowledge base opened on first use and used by one thread at a time."""
 
-    def __init__(self, lang: str, home: str | Path | None = None, embedder: str | None = "auto"):
+    def __init__(self, lang: str, *, home: str | Path | None = None, embedder: str | None = "auto"):
         self.lang = get_language(lang).code
         self.home = home
         self.embedder = embedder
@@ -31,7 +31,7 @@ class SharedKnowledgeBase:
         """The open knowledge base, held under the lock until the block ends."""
         with self._lock:
             if self._base is None:
-                self._base = KnowledgeBase(self.lang, self.home, self.embedder)
+                self._base = KnowledgeBase(self.lang, home=self.home, embedder=self.embedder)
             yield self._base
 
     def open(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from medkb.align.graph import ConceptGraph
+from medkb.align.graph import ConceptGraph, Neighbor
 from medkb.store.schema import node_id, split_node
 
 MAX_CONCEPTS = 5
@@ -14,6 +14,8 @@ EVIDENCE_PASSAGES = 3
 
 @dataclass
 class ConceptRecord:
+    """A concept of a store: its labels in every language, aligned concepts, neighbours and evidence passages."""
+
     concept_id: str
     lang: str  # the store it belongs to
     node: str
@@ -22,8 +24,8 @@ class ConceptRecord:
     semantic_type: str | None
     codes: dict
     labels: dict[str, list[str]]  # language: labels, preferred first
-    aligned: list[dict] = field(default_factory=list)  # same_as neighbours: node, lang, label, score, methods, evidence
-    neighbors: list[dict] = field(default_factory=list)  # other relations: broader, narrower, abbreviation, related
+    aligned: list[Neighbor] = field(default_factory=list)  # same_as neighbours
+    neighbors: list[Neighbor] = field(default_factory=list)  # other relations: broader, narrower, abbreviation, related
     passages: list[dict] = field(default_factory=list)  # passage_id, doc_id, title, text, mentions
 
     def to_dict(self) -> dict:
@@ -66,8 +68,8 @@ def _record(con, graph: ConceptGraph, lang: str, node: str) -> ConceptRecord:
         semantic_type=semantic_type,
         codes=json.loads(codes or "{}"),
         labels=labels,
-        aligned=[n for n in around if n["relation"] == "same_as"],
-        neighbors=[n for n in around if n["relation"] != "same_as"],
+        aligned=[n for n in around if n.relation == "same_as"],
+        neighbors=[n for n in around if n.relation != "same_as"],
         passages=_evidence(con, concept_id),
     )
 

@@ -8,15 +8,52 @@ its best passage ranks, among the documents of the first DEPTH passages.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
 
 from medkb.retrieve.searcher import KnowledgeBase
 from medkb.store.errors import InputError
 from medkb.store.jsonl import json_objects
+from medkb.store.results import FLATTENED, OMITTED_IF_NONE, Result, json_name
 
 DEPTH = 100  # passages searched per query
-RECALL_AT = (1, 5, 10)
+
+
+@dataclass(frozen=True)
+class RetrievalMetrics(Result):
+    """Document-level metrics of one query's ranking, or their means over the queries."""
+
+    mrr: float  # reciprocal rank of the first relevant document
+    recall_at_1: float = field(metadata=json_name("recall@1"))  # share of the relevant documents in the first one
+    recall_at_5: float = field(metadata=json_name("recall@5"))
+    recall_at_10: float = field(metadata=json_name("recall@10"))
+    ndcg_at_10: float = field(metadata=json_name("ndcg@10"))  # gains from "grades" (default 1), discounted by log2 of the rank
+
+    @classmethod
+    def mean(cls, rows: list[RetrievalMetrics]) -> RetrievalMetrics:
+        """Each metric's mean over the rows, to 4 decimals."""
+        return cls(*(round(sum(getattr(r, f.name) for r in rows) / len(rows), 4) for f in fields(cls)))
+
+
+@dataclass(frozen=True)
+class QueryEvaluation(Result):
+    """One query's metrics (`kb eval retrieve --per-query`)."""
+
+    qid: str
+    metrics: RetrievalMetrics = field(metadata=FLATTENED)
+
+
+@dataclass(frozen=True)
+class RetrievalEvaluation(Result):
+    """What `medkb.eval_retrieve` (and `kb eval retrieve --json`) reports."""
+
+    lang: str
+    queries: str  # the queries file
+    mode: str
+    embedder: str | None  # the index's passage embedder (None: BM25 and concepts only)
+    n: int  # queries searched
+    metrics: RetrievalMetrics = field(metadata=FLATTENED)  # means over the queries
+    per_query: list[QueryEvaluation] | None = field(default=None, metadata=OMITTED_IF_NONE)  # with per_query=True
 
 
 def read_queries(path: str | Path) -> list[dict]:
@@ -33,35 +70,53 @@ def read_queries(path: str | Path) -> list[dict]:
 
 
 def eval_retrieve(
-    lang: str, queries: str | Path, home=None, mode: str = "hybrid", embedder: str | None = "auto",
+    lang: str, *, queries: str | Path, home: str | Path | None = None, mode: str = "hybrid", embedder: str | None = "auto",
     per_query: bool = False, expand: bool | None = None,
-) -> dict:
-    """Mean document-level metrics of searching the `lang` store with every query (the Python side of
-    `kb eval retrieve`); `expand` as in KnowledgeBase.search."""
+) -> RetrievalEvaluation:
+    """Mean document-level metrics of searching the `lang` store with every query of a JSONL file.
+
+    Args:
+        lang: the language code of the store to search.
+        queries: JSONL, one query a line: {"qid", "query", "relevant": [doc_id, ...]}, optionally
+            "grades" ({doc_id: gain}) and "lang" (the query's language; default: guessed).
+        home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb).
+        mode: hybrid (BM25 + dense + concepts, fused), bm25 or dense.
+        embedder: the passage embedder, as in `medkb.open`.
+        per_query: also give every query's metrics.
+        expand: concept expansion, as in `KnowledgeBase.search` (default: on in hybrid mode).
+
+    Returns:
+        The `RetrievalEvaluation`; `to_dict()` is what `kb eval retrieve --json` prints.
+
+    Raises:
+        InputError: the queries file cannot be read, or a line is not a query.
+        UsageError: no `lang` store, or a search it refuses (an unknown mode...).
+    """
     questions = read_queries(queries)
     rows = []
-    with KnowledgeBase(lang, home, embedder) as kb:
+    with KnowledgeBase(lang, home=home, embedder=embedder) as kb:
         for q in questions:
             hits = kb.search(q["query"], k=DEPTH, mode=mode, query_lang=q["lang"], expand=expand)
             ranking = list(dict.fromkeys(hit.doc_id for hit in hits))
-            rows.append({"qid": q["qid"], **_metrics(ranking, q["relevant"], q["grades"])})
+            rows.append(QueryEvaluation(q["qid"], _metrics(ranking, q["relevant"], q["grades"])))
         embedder_name = kb.embedder
-    names = [name for name in rows[0] if name != "qid"]
-    result: dict[str, Any] = {"lang": lang, "queries": str(queries), "mode": mode, "embedder": embedder_name, "n": len(rows)}
-    result |= {name: round(sum(r[name] for r in rows) / len(rows), 4) for name in names}
-    if per_query:
-        result["per_query"] = rows
-    return result
+    return RetrievalEvaluation(
+        lang=lang, queries=str(queries), mode=mode, embedder=embedder_name, n=len(rows),
+        metrics=RetrievalMetrics.mean([row.metrics for row in rows]), per_query=rows if per_query else None,
+    )
 
 
-def _metrics(ranking: list[str], relevant: list[str], grades: dict[str, float]) -> dict:
+def _metrics(ranking: list[str], relevant: list[str], grades: dict[str, float]) -> RetrievalMetrics:
     relevant_set = set(relevant)
     first = next((i for i, doc in enumerate(ranking, start=1) if doc in relevant_set), None)
-    metrics = {"mrr": 1 / first if first else 0.0}
-    for k in RECALL_AT:
-        metrics[f"recall@{k}"] = len(relevant_set & set(ranking[:k])) / len(relevant_set)
     gain = {doc: grades.get(doc, 1.0) for doc in relevant_set} | grades
     dcg = sum(gain.get(doc, 0.0) / math.log2(i + 1) for i, doc in enumerate(ranking[:10], start=1))
     ideal = sum(g / math.log2(i + 1) for i, g in enumerate(sorted(gain.values(), reverse=True)[:10], start=1))
-    metrics["ndcg@10"] = dcg / ideal if ideal > 0 else 0.0
-    return metrics
+
+    def recall(k: int) -> float:
+        return len(relevant_set & set(ranking[:k])) / len(relevant_set)
+
+    return RetrievalMetrics(
+        mrr=1 / first if first else 0.0, recall_at_1=recall(1), recall_at_5=recall(5), recall_at_10=recall(10),
+        ndcg_at_10=dcg / ideal if ideal > 0 else 0.0,
+    )

@@ -39,9 +39,20 @@ MAX_QUERY_CHARS = 2000
 
 
 class KnowledgeBase:
-    """A built store opened for search; its retrieval index is built first if missing or stale."""
+    """A built store opened for search; its retrieval index is built first if missing or stale.
 
-    def __init__(self, lang: str, home: str | Path | None = None, embedder: str | None = "auto"):
+    Args:
+        lang: the language code of the store to open (th, zh, ja, ko, sw, yo or en).
+        home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb).
+        embedder: the passage embedder of the index: "auto" (the index's own, else the measured
+            default if installed), use, e5, a sentence-transformers model on disk, or None (BM25
+            and concepts only).
+
+    Raises:
+        UsageError: an unknown language, or no `lang` store under `home`.
+    """
+
+    def __init__(self, lang: str, *, home: str | Path | None = None, embedder: str | None = "auto"):
         self.lang = get_language(lang).code
         self.home = home
         ensure_index(self.lang, home, embedder)
@@ -51,6 +62,7 @@ class KnowledgeBase:
         self.expander = ConceptExpander(self.lang, home)
 
     def close(self) -> None:
+        """Close the store; the knowledge base cannot be searched after."""
         self.con.close()
 
     def __enter__(self) -> KnowledgeBase:
@@ -60,10 +72,26 @@ class KnowledgeBase:
         self.close()
 
     def search(
-        self, query: str, k: int = 10, mode: str = "hybrid", query_lang: str | None = None,
+        self, query: str, *, k: int = 10, mode: str = "hybrid", query_lang: str | None = None,
         fusion: str = "rrf", expand: bool | None = None,
     ) -> list[Hit]:
-        """The k best passages for the query; `expand` (default: on in hybrid mode) adds concept expansion."""
+        """The k best passages of the store for the query, and why each was found.
+
+        Args:
+            query: what to search for, in any of medkb's languages (at most 2,000 characters).
+            k: how many passages to return (1 to 1000).
+            mode: hybrid (BM25 + dense + concepts, fused), bm25 or dense.
+            query_lang: the query's language code (default: guessed from its script).
+            fusion: rrf (reciprocal rank fusion, k=60) or normalised (min-max scores, summed).
+            expand: add the words of the query's concepts' labels (default: on in hybrid mode).
+
+        Returns:
+            Up to k hits, best first.
+
+        Raises:
+            UsageError: an empty or too long query, k out of range, an unknown mode, fusion or
+                query language, or dense search of an index without passage vectors.
+        """
         self._check(query, k, mode, fusion)
         query_langs = (get_language(query_lang).code,) if query_lang else guess_query_langs(query, self.lang)
         query_lang = query_langs[0]
@@ -80,13 +108,24 @@ class KnowledgeBase:
         best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
         return self._hits(best, rankings, scores, terms, concepts, query_lang)
 
-    def lookup(self, term: str, lang: str | None = None) -> list[ConceptRecord]:
-        """The store's concepts that the term names (in `lang`, default: guessed from its script), with
-        their labels in every language, aligned concepts, graph neighbours and evidence passages."""
+    def lookup(self, term: str, *, term_lang: str | None = None) -> list[ConceptRecord]:
+        """The store's concepts that the term names, with their labels in every language, aligned
+        concepts, graph neighbours and evidence passages.
+
+        Args:
+            term: a term, a label or a concept id.
+            term_lang: the term's language code (default: guessed from its script).
+
+        Returns:
+            The concepts' records, best first (at most 5); [] when the term names none.
+
+        Raises:
+            UsageError: an empty term, or an unknown term language.
+        """
         if not term or not term.strip():
             raise UsageError("the term is empty")
-        term_langs = (get_language(lang).code,) if lang else guess_query_langs(term, self.lang)
-        nodes = list(dict.fromkeys(n for term_lang in term_langs for n in concept_nodes(self.graph, term, self.lang, term_lang)))
+        term_langs = (get_language(term_lang).code,) if term_lang else guess_query_langs(term, self.lang)
+        nodes = list(dict.fromkeys(n for guess in term_langs for n in concept_nodes(self.graph, term, self.lang, guess)))
         if not nodes:  # no label is the term itself: the concepts it contains
             nodes = [node_id(self.lang, c.concept_id) for c in self.expander.concepts(term, term_langs)]
         return lookup_concepts(self.con, self.graph, self.lang, nodes)
@@ -94,7 +133,7 @@ class KnowledgeBase:
     @cached_property
     def graph(self) -> ConceptGraph:
         """The concept graph of this store, English, and the other stores beside it."""
-        return ConceptGraph.load(self.home)
+        return ConceptGraph.load(home=self.home)
 
     def _check(self, query: str, k: int, mode: str, fusion: str) -> None:
         if not query or not query.strip():
@@ -192,20 +231,62 @@ def _concept_dict(concept: QueryConcept) -> dict:
     return {"concept_id": concept.concept_id, "label": concept.label, "matched": concept.matched, "weight": round(concept.weight, 4), "via": list(concept.via)}
 
 
-def open(lang: str, home: str | Path | None = None, embedder: str | None = "auto") -> KnowledgeBase:  # noqa: A001 (kb.open)
-    """The knowledge base of `lang` under `home`, ready to search."""
-    return KnowledgeBase(lang, home, embedder)
+def open(lang: str, *, home: str | Path | None = None, embedder: str | None = "auto") -> KnowledgeBase:  # noqa: A001 (medkb.open)
+    """The knowledge base of `lang` under `home`, ready to search; use it as a context manager.
+
+    Args:
+        lang: the language code of the store to open (th, zh, ja, ko, sw, yo or en).
+        home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb).
+        embedder: the passage embedder, as `KnowledgeBase` takes it.
+
+    Returns:
+        The open `KnowledgeBase`; its retrieval index is brought up to date first.
+
+    Raises:
+        UsageError: an unknown language, or no `lang` store under `home`.
+    """
+    return KnowledgeBase(lang, home=home, embedder=embedder)
 
 
 def query(
-    text: str, lang: str, home: str | Path | None = None, k: int = 10, mode: str = "hybrid", query_lang: str | None = None, fusion: str = "rrf"
+    text: str, lang: str, *, home: str | Path | None = None, k: int = 10, mode: str = "hybrid",
+    query_lang: str | None = None, fusion: str = "rrf",
 ) -> list[Hit]:
-    """Search the `lang` knowledge base once (the Python side of `kb query`)."""
-    with KnowledgeBase(lang, home) as kb:
+    """Search the `lang` knowledge base once (the Python side of `kb query`).
+
+    Args:
+        text: what to search for, in any of medkb's languages.
+        lang: the language code of the store to search.
+        home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb).
+        k: how many passages to return (1 to 1000).
+        mode: hybrid (BM25 + dense + concepts, fused), bm25 or dense.
+        query_lang: the query's language code (default: guessed from its script).
+        fusion: rrf (reciprocal rank fusion, k=60) or normalised (min-max scores, summed).
+
+    Returns:
+        Up to k hits, best first, as `KnowledgeBase.search` returns them.
+
+    Raises:
+        UsageError: no `lang` store, or a search `KnowledgeBase.search` refuses.
+    """
+    with KnowledgeBase(lang, home=home) as kb:
         return kb.search(text, k=k, mode=mode, query_lang=query_lang, fusion=fusion)
 
 
-def lookup(term: str, lang: str, home: str | Path | None = None, term_lang: str | None = None) -> list[ConceptRecord]:
-    """Look a term up in the `lang` knowledge base once (the Python side of `kb lookup`)."""
-    with KnowledgeBase(lang, home) as kb:
-        return kb.lookup(term, term_lang)
+def lookup(term: str, lang: str, *, home: str | Path | None = None, term_lang: str | None = None) -> list[ConceptRecord]:
+    """Look a term up in the `lang` knowledge base once (the Python side of `kb lookup`).
+
+    Args:
+        term: a term, a label or a concept id.
+        lang: the language code of the store to look in.
+        home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb).
+        term_lang: the term's language code (default: guessed from its script).
+
+    Returns:
+        The concepts' records, as `KnowledgeBase.lookup` returns them.
+
+    Raises:
+        UsageError: no `lang` store, an empty term, or an unknown term language.
+    """
+    with KnowledgeBase(lang, home=home) as kb:
+        return kb.lookup(term, term_lang=term_lang)

@@ -17,7 +17,11 @@ HOME_ENV = "MEDKB_HOME"
 
 
 def default_home() -> Path:
-    """$MEDKB_HOME if set, else ~/.medkb."""
+    """The folder of the stores when no `home` is given.
+
+    Returns:
+        $MEDKB_HOME if set, else ~/.medkb (it may not exist yet).
+    """
     return Path(os.environ.get(HOME_ENV) or Path.home() / ".medkb")
 
 

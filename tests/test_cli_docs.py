@@ -1,8 +1,13 @@
-"""Every CLI command, sub-app commands included (`kb graph stats`), has help and is documented in
-the README beside its Python call."""
+"""Every CLI command, sub-app commands included (`kb graph stats`), has help and is documented in the
+README beside its Python call; the row's call has the real function's parameters, kinds, defaults and
+result type, and the command's options are that call's parameters."""
 from __future__ import annotations
 
+import ast
+import inspect
 import re
+import typing
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -13,13 +18,35 @@ import medkb
 from medkb.kb.cli.app import app
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-COMMANDS = sorted(info.name or info.callback.__name__ for info in app.registered_commands)
-# (group, command) of every sub-app: ("graph", "neighbors"), ("eval", "align")...
-SUBCOMMANDS = sorted(
-    (group.name, info.name or info.callback.__name__)
-    for group in app.registered_groups
-    for info in group.typer_instance.registered_commands
+ROOT = typer.main.get_command(app)
+# "build", "stats"... and "graph neighbors", "eval align"...: every command, as typed after `kb`.
+# (Typer 0.29 brings a click of its own: a group is told by its sub-commands, not by click.Group.)
+COMMANDS = sorted(
+    [name for name, command in ROOT.commands.items() if not hasattr(command, "commands")]
+    + [f"{group} {name}" for group, sub in ROOT.commands.items() if hasattr(sub, "commands") for name in sub.commands]
 )
+# A row: | `kb graph neighbors` | `medkb.graph(*, home, langs).neighbors(term, lang, *, relation, target_lang) -> list[Neighbor]` | ...
+ROW = r"^\| `kb {command}` \| `medkb\.(?P<call>\w+)\((?P<params>[^)]*)\)(?:\.(?P<method>\w+)\((?P<method_params>[^)]*)\))? -> (?P<result>[^`]+)` \|"
+
+# Options a command has that its call does not, and why.
+CLI_ONLY = {
+    "as_json": "the output form: the call returns the result, whose to_dict() is the JSON",
+    "graph neighbors top": "the call returns every neighbour, strongest first: slice the list",
+}
+# Parameters a call has that its command does not, and why.
+PYTHON_ONLY = {
+    "progress": "a callback for the caller's own progress display; the command draws a progress bar",
+    "langs": "kb graph reads every store of the home folder (kb serve has --lang, repeatable)",
+    "expand": "kb eval retrieve searches as kb query does; bench/retrieve_quality.py measures search without expansion",
+}
+# A command's option whose parameter has another name: (command option) -> parameter.
+RENAMED = {
+    "build seed": "seed_lexicon",  # --seed/--no-seed reads better than --seed-lexicon/--no-seed-lexicon
+    "eval reason judge_model": "judge",  # the judge's ModelConfig, made from --judge-model and the other model options
+}
+# The model endpoint's options (kb ask, kb eval reason) are ModelConfig's settings: ask takes them as
+# **settings; eval_reason as its `config`, which reason.api.model_config makes of them (and of --cache).
+MODEL_SETTINGS = {f.name for f in fields(medkb.ModelConfig)} | {"cache"}
 
 
 def _assert_documented_options(command, words: str) -> None:
@@ -29,39 +56,99 @@ def _assert_documented_options(command, words: str) -> None:
             assert getattr(param, "help", None), f"kb {words} {param.name} has no help"
 
 
-def test_the_cli_has_commands():
-    assert {"build", "stats"} <= set(COMMANDS)
+def click_command(words: str):
+    command = ROOT
+    for word in words.split():
+        command = command.commands[word]
+    return command
 
 
-@pytest.mark.parametrize("name", COMMANDS)
-def test_command_has_help(name):
-    result = CliRunner().invoke(app, [name, "--help"])
-    assert result.exit_code == 0
-    _assert_documented_options(typer.main.get_command(app).commands[name], name)
+def readme_row(words: str) -> re.Match:
+    row = re.search(ROW.format(command=re.escape(words)), README, re.MULTILINE)
+    assert row, f"README's command table has no row `kb {words}` | `medkb.call(...) -> Result` |"
+    return row
 
 
-@pytest.mark.parametrize("name", COMMANDS)
-def test_command_is_documented_with_its_python_call(name):
-    assert f"| `kb {name}` | `medkb.{name}(" in README
-    assert callable(getattr(medkb, name))
+def documented_signature(params: str) -> list[tuple[str, str, object]]:
+    """(name, kind, default or Parameter.empty) of a row's parameter list, read as Python's own."""
+    arguments = ast.parse(f"def call({params}): pass").body[0].args
+    written: list[tuple[str, str, object]] = []
+    positional = arguments.posonlyargs + arguments.args
+    defaults = [inspect.Parameter.empty] * (len(positional) - len(arguments.defaults)) + [ast.literal_eval(d) for d in arguments.defaults]
+    written += [(a.arg, "POSITIONAL_OR_KEYWORD", d) for a, d in zip(positional, defaults, strict=True)]
+    written += [(a.arg, "KEYWORD_ONLY", inspect.Parameter.empty if d is None else ast.literal_eval(d))
+                for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
+    if arguments.kwarg:
+        written.append((arguments.kwarg.arg, "VAR_KEYWORD", inspect.Parameter.empty))
+    return written
 
 
-def test_the_cli_has_sub_apps():
-    assert {("graph", "stats"), ("graph", "neighbors"), ("graph", "export"), ("eval", "align")} <= set(SUBCOMMANDS)
+def real_signature(function) -> list[inspect.Parameter]:
+    return [p for p in inspect.signature(function).parameters.values() if p.name not in ("self", "cls")]
 
 
-@pytest.mark.parametrize(("group", "name"), SUBCOMMANDS)
-def test_subcommand_has_help(group, name):
-    result = CliRunner().invoke(app, [group, name, "--help"])
+def check_call(words: str, function, params: str) -> list[inspect.Parameter]:
+    """The row's parameters are the function's, in order, of the same kinds; a default it writes is the real one."""
+    real = real_signature(function)
+    written = documented_signature(params)
+    assert [(name, kind) for name, kind, _ in written] == [(p.name, p.kind.name) for p in real], (
+        f"kb {words}: README has `{function.__name__}({params})`, the code `{function.__name__}{inspect.signature(function)}`"
+    )
+    for (name, _, default), parameter in zip(written, real, strict=True):
+        assert default is inspect.Parameter.empty or default == parameter.default, f"kb {words}: README's default of {name} is {default!r}, the code's {parameter.default!r}"
+    return real
+
+
+def type_name(annotation) -> str:
+    """How the README writes a result type: Stats, list[Neighbor], Path, None."""
+    if annotation is type(None):
+        return "None"
+    if typing.get_origin(annotation) is list:
+        return f"list[{type_name(typing.get_args(annotation)[0])}]"
+    return annotation.__name__
+
+
+def test_the_cli_has_commands_and_sub_apps():
+    assert {"build", "stats", "graph stats", "graph neighbors", "graph export", "eval align"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("words", COMMANDS)
+def test_command_has_help(words):
+    result = CliRunner().invoke(app, [*words.split(), "--help"])
     assert result.exit_code == 0, result.output
-    command = typer.main.get_command(app).commands[group].commands[name]
-    _assert_documented_options(command, f"{group} {name}")
+    _assert_documented_options(click_command(words), words)
 
 
-@pytest.mark.parametrize(("group", "name"), SUBCOMMANDS)
-def test_subcommand_is_documented_with_its_python_call(group, name):
-    # A row "| `kb graph neighbors` | `medkb.graph(home).neighbors(...)` | ...": its Python column
-    # starts with a callable of the kb package.
-    row = re.search(rf"^\| `kb {group} {name}` \| `medkb\.(\w+)\(", README, re.MULTILINE)
-    assert row, f"README has no row for kb {group} {name}"
-    assert callable(getattr(medkb, row.group(1)))
+@pytest.mark.parametrize("words", COMMANDS)
+def test_readme_row_is_the_real_call(words):
+    row = readme_row(words)
+    function = getattr(medkb, row["call"])
+    called = check_call(words, function, row["params"])
+    if row["method"]:
+        function = getattr(typing.get_type_hints(function)["return"], row["method"])
+        called += check_call(words, function, row["method_params"])
+    assert type_name(typing.get_type_hints(function)["return"]) == row["result"], f"kb {words}: README's result type is {row['result']}"
+
+
+@pytest.mark.parametrize("words", COMMANDS)
+def test_the_commands_options_are_its_calls_parameters(words):
+    row = readme_row(words)
+    function = getattr(medkb, row["call"])
+    parameters = real_signature(function)
+    if row["method"]:
+        parameters += real_signature(getattr(typing.get_type_hints(function)["return"], row["method"]))
+    names = {p.name for p in parameters}
+    takes_settings = any(p.kind is p.VAR_KEYWORD for p in parameters) or "config" in names
+    matched = set()
+    for option in click_command(words).params:
+        target = RENAMED.get(f"{words} {option.name}") or option.name
+        if target not in names and getattr(option, "multiple", False) and target + "s" in names:
+            target += "s"  # a repeatable --option gives the list `options`
+        if target in names:
+            matched.add(target)
+        elif option.name in MODEL_SETTINGS and takes_settings:
+            matched |= {"config", "settings"} & names
+        else:
+            assert option.name in CLI_ONLY or f"{words} {option.name}" in CLI_ONLY, f"kb {words} --{option.name} is no parameter of the Python call"
+    unmatched = names - matched
+    assert unmatched <= set(PYTHON_ONLY), f"kb {words} has no option for {', '.join(sorted(unmatched - set(PYTHON_ONLY)))}"

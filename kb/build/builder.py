@@ -44,6 +44,8 @@ COMMIT_BYTES = 16 * 1024 * 1024  # of input read in one transaction: see _Build.
 
 @dataclass
 class BuildReport:
+    """What `medkb.build` (and `kb build --json`) reports of a build."""
+
     lang: str
     path: str
     status: str  # "built" or "up to date"
@@ -63,10 +65,10 @@ class BuildReport:
 
 def build(
     lang: str,
+    *,
     corpus: Sequence[str | Path] | None = None,
     terms: Sequence[str | Path] | None = None,
     home: str | Path | None = None,
-    *,
     seed_lexicon: bool = True,
     strict: bool = False,
     passage_tokens: int = 160,
@@ -81,15 +83,36 @@ def build(
 ) -> BuildReport:
     """Build or update the `lang` store under `home` from corpus folders or files and terminologies.
 
-    The corpus defaults to the embedded `corpora/<lang>/`; the seed lexicon is
-    added to `terms` unless `seed_lexicon` is False. With `strict`, any
-    unreadable file or record fails the build (and the old store stays).
-    The retrieval index is then brought up to date, with passage vectors from
-    `embedder` ("auto": the measured default if installed; None: BM25 only)
-    and BM25 by `engine` ("auto": the index's own, else bm25s; or "lucene").
-    Files are processed by `workers` processes, or on the Dask `cluster`
-    ("local" or a scheduler address) through Parquet shards below `shards`;
-    the store is the same either way.
+    Incremental and atomic: unchanged files are not read again, and a failed build leaves the old
+    store as it was. The retrieval index is then brought up to date. The store is the same
+    whether files are processed here, by worker processes or on a Dask cluster.
+
+    Args:
+        lang: the language code of the store (th, zh, ja, ko, sw, yo or en).
+        corpus: corpus folders (read recursively) or files; default: the embedded `corpora/<lang>/`.
+        terms: terminology files: TSV, HPO babelon TSV, OBO or lexicon.
+        home: the folder of the stores (default: $MEDKB_HOME, else ~/.medkb).
+        seed_lexicon: add the embedded seed lexicon to `terms`.
+        strict: fail on any unreadable file or record instead of skipping it.
+        passage_tokens: the most word tokens in a passage.
+        overlap_tokens: word tokens of whole sentences that consecutive passages share.
+        embedder: passage vectors of the index: "auto" (the index's own, else the measured
+            default if installed), use, e5, a sentence-transformers model on disk, or None (BM25 only).
+        engine: the BM25 engine: "auto" (the index's own, else bm25s), bm25s or lucene.
+        progress: called with (files done, files to do, current file) as the build goes.
+        workers: processes that read and match files (with `cluster="local"`: the cluster's workers).
+        cluster: run the per-file work on Dask: "local", or a scheduler address such as
+            tcp://scheduler:8786.
+        shards: the folder for the Parquet shards of `cluster`; with an address, on storage
+            every worker sees (default: beside the store).
+        keep_shards: keep the shards after they are merged into the store.
+
+    Returns:
+        The `BuildReport`: files read, reused, removed and skipped, counts, timings, the index.
+
+    Raises:
+        UsageError: an unknown language, a missing or empty corpus, bad settings.
+        InputError: with `strict`, a file or record that cannot be read.
     """
     started = time.perf_counter()
     language = get_language(lang)

@@ -49,7 +49,7 @@ def build(
 
     with reported(as_json), progress_bar(enabled=not as_json) as update:
         report = run_build(
-            lang, corpus, terms, home, seed_lexicon=seed, strict=strict,
+            lang, corpus=corpus, terms=terms, home=home, seed_lexicon=seed, strict=strict,
             passage_tokens=passage_tokens, overlap_tokens=overlap_tokens,
             embedder=embedder, engine=engine, progress=update,
             workers=workers, cluster=cluster, shards=shards, keep_shards=keep_shards,
@@ -87,18 +87,15 @@ def stats(
     from medkb.kb.stats import stats as read_stats
 
     with reported(as_json):
-        summary = read_stats(lang, home, top=top)
+        summary = read_stats(lang, home=home, top=top)
     if as_json:
-        print(json.dumps(summary, ensure_ascii=False))
+        print(json.dumps(summary.to_dict(), ensure_ascii=False))
         return
-    out.print(
-        f"[bold]{summary['lang']}[/bold] store at {summary['path']} (build {summary['last_build']['build_id']}, {summary['last_build']['finished_at']})",
-        highlight=False,
-    )
-    out.print(_table("table", "rows", summary["tables"].items()))
-    out.print(_table("concept source", "concepts", summary["concepts_by_source"].items()))
-    out.print(_table("mention method", "mentions", summary["mentions_by_method"].items()))
-    out.print(_table("most mentioned concept", "mentions", ((f"{c['label'] or ''}  ({c['concept_id']})", c["mentions"]) for c in summary["top_concepts"])))
+    out.print(f"[bold]{summary.lang}[/bold] store at {summary.path} (build {summary.last_build.build_id}, {summary.last_build.finished_at})", highlight=False)
+    out.print(_table("table", "rows", summary.tables.items()))
+    out.print(_table("concept source", "concepts", summary.concepts_by_source.items()))
+    out.print(_table("mention method", "mentions", summary.mentions_by_method.items()))
+    out.print(_table("most mentioned concept", "mentions", ((f"{c.label or ''}  ({c.concept_id})", c.mentions) for c in summary.top_concepts)))
 
 
 @app.command()
@@ -118,7 +115,7 @@ def align(
     from medkb.align.store_alignment import align as run_align
 
     with reported(as_json), err.status(f"aligning {lang} to English", spinner="dots"):
-        report = run_align(lang, home, knowledge, embedder, margin)
+        report = run_align(lang, home=home, knowledge=knowledge, embedders=embedder, margin=margin)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
         return

@@ -38,7 +38,8 @@ def ask(
 
     with reported(as_json), err.status("reasoning", spinner="dots"):
         answer = run_ask(
-            question, lang, option, premise, english, english_option, english_premise, home=home, direct=direct,
+            question, lang, options=option, premise=premise, english=english, english_options=english_option,
+            english_premise=english_premise, home=home, direct=direct,
             passages=passages, trace=trace, cache=cache, **model_settings(model, base_url, timeout, max_retries, max_tokens),
         )
     if as_json:

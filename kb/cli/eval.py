@@ -32,14 +32,16 @@ def eval_align_command(
     from medkb.align.alignment_eval import eval_align
 
     with reported(as_json):
-        result = eval_align(lang, pairs, candidates, home, knowledge, method, embedder, folds)
+        result = eval_align(
+            lang, pairs=pairs, candidates=candidates, home=home, knowledge=knowledge, methods=method, embedders=embedder, folds=folds,
+        )
     if as_json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
         return
     out.print(
-        f"{result['lang']} {Path(result['pairs']).name}: n={result['n']} acc@1={result['acc@1']:.3f} "
-        f"acc@10={result['acc@10']:.3f} mrr={result['mrr']:.3f} ({', '.join(result['methods'])}; "
-        f"{result['knowledge']['pairs']} known pairs)",
+        f"{result.lang} {Path(result.pairs).name}: n={result.n} acc@1={result.acc_at_1:.3f} "
+        f"acc@10={result.acc_at_10:.3f} mrr={result.mrr:.3f} ({', '.join(result.methods)}; "
+        f"{result.knowledge.pairs} known pairs)",
         highlight=False,
     )
 
@@ -60,12 +62,12 @@ def eval_retrieve_command(
     from medkb.retrieve.retrieval_eval import eval_retrieve
 
     with reported(as_json):
-        result = eval_retrieve(lang, queries, home, mode, embedder, per_query)
+        result = eval_retrieve(lang, queries=queries, home=home, mode=mode, embedder=embedder, per_query=per_query)
     if as_json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
         return
-    metrics = " ".join(f"{name}={result[name]:.3f}" for name in ("mrr", "recall@1", "recall@5", "recall@10", "ndcg@10"))
-    out.print(f"{result['lang']} {Path(result['queries']).name}: n={result['n']} {metrics} ({mode}, embedder {result['embedder']})", highlight=False)
+    metrics = " ".join(f"{name}={value:.3f}" for name, value in result.metrics.to_dict().items())
+    out.print(f"{result.lang} {Path(result.queries).name}: n={result.n} {metrics} ({mode}, embedder {result.embedder})", highlight=False)
 
 
 @eval_app.command("reason")
@@ -94,17 +96,17 @@ def eval_reason_command(
     from medkb.reason.reasoning_eval import METHODS, eval_reason
 
     with reported(as_json):
-        config = model_config(home, cache, **model_settings(model, base_url, timeout, max_retries, max_tokens))
-        judge = model_config(home, cache, **model_settings(judge_model, base_url, timeout, max_retries, max_tokens)) if judge_model else None
-        result = eval_reason(data, home, config, judge, tuple(method or METHODS), per_item)
+        config = model_config(home=home, cache=cache, **model_settings(model, base_url, timeout, max_retries, max_tokens))
+        judge = model_config(home=home, cache=cache, **model_settings(judge_model, base_url, timeout, max_retries, max_tokens)) if judge_model else None
+        result = eval_reason(data, home=home, config=config, judge=judge, methods=tuple(method or METHODS), per_item=per_item)
     if as_json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
         return
-    for name, summary in result["methods"].items():
-        scores = [f"accuracy={summary['accuracy']:.3f} ({summary['scored']})" if summary["scored"] else "",
-                  f"judge={summary['judge_mean']:.2f}/5 ({summary['judged']})" if summary["judged"] else ""]
+    for name, summary in result.methods.items():
+        scores = [f"accuracy={summary.accuracy:.3f} ({summary.scored})" if summary.scored else "",
+                  f"judge={summary.judge_mean:.2f}/5 ({summary.judged})" if summary.judged else ""]
         out.print(
-            f"{name}: {' '.join(filter(None, scores)) or 'nothing scored'}; {summary['errors']} errors; "
-            f"{summary['model_calls']} model calls, {summary['prompt_tokens']} + {summary['completion_tokens']} tokens",
+            f"{name}: {' '.join(filter(None, scores)) or 'nothing scored'}; {summary.errors} errors; "
+            f"{summary.model_calls} model calls, {summary.prompt_tokens} + {summary.completion_tokens} tokens",
             highlight=False,
         )

@@ -20,7 +20,7 @@ def _load(home: Path | None):
     # Imported here so that `kb --help` does not load NetworkX.
     from medkb.align.graph import graph
 
-    return graph(home)
+    return graph(home=home)
 
 
 @graph_app.command()
@@ -29,18 +29,18 @@ def stats(home: Path | None = HOME, as_json: bool = JSON) -> None:
     with reported(as_json):
         summary = _load(home).stats()
     if as_json:
-        print(json.dumps(summary, ensure_ascii=False))
+        print(json.dumps(summary.to_dict(), ensure_ascii=False))
         return
-    out.print(f"[bold]concept graph[/bold] of the {', '.join(summary['stores'])} stores: {summary['nodes']} nodes, {summary['edges']} edges", highlight=False)
+    out.print(f"[bold]concept graph[/bold] of the {', '.join(summary.stores)} stores: {summary.nodes} nodes, {summary.edges} edges", highlight=False)
     by_lang = Table("language", "nodes", "edges")
-    for lang, counts in summary["languages"].items():
-        by_lang.add_row(lang, str(counts["nodes"]), str(counts["edges"]))
+    for lang, counts in summary.languages.items():
+        by_lang.add_row(lang, str(counts.nodes), str(counts.edges))
     out.print(by_lang)
     by_relation = Table("relation", "edges")
-    for relation, count in summary["relations"].items():
+    for relation, count in summary.relations.items():
         by_relation.add_row(relation, str(count))
     out.print(by_relation)
-    out.print(f"{summary['clusters']} cross-lingual clusters; {summary['unaligned_local_concepts']} local concepts without a same_as edge", highlight=False)
+    out.print(f"{summary.clusters} cross-lingual clusters; {summary.unaligned_local_concepts} local concepts without a same_as edge", highlight=False)
 
 
 @graph_app.command()
@@ -64,7 +64,7 @@ def neighbors(
     if not found:
         fail(NotFound(f"no neighbours of {label} ({node})" + (" with these filters" if relation or target_lang else "")), as_json)
     if as_json:
-        print(json.dumps({"term": term, "lang": lang, "node": node, "label": label, "neighbors": found}, ensure_ascii=False))
+        print(json.dumps({"term": term, "lang": lang, "node": node, "label": label, "neighbors": [n.to_dict() for n in found]}, ensure_ascii=False))
         return
     out.print(f"[bold]{label}[/bold] ({node})", highlight=False)
     # Labels are what people read: on a narrow terminal node ids wrap, labels do not.
@@ -74,7 +74,7 @@ def neighbors(
     table.add_column("methods")
     table.add_column("node", overflow="fold")
     for neighbor in found:
-        table.add_row(neighbor["relation"], neighbor["label"], f"{neighbor['score']:.3f}", ", ".join(neighbor["methods"]), neighbor["node"])
+        table.add_row(neighbor.relation, neighbor.label, f"{neighbor.score:.3f}", ", ".join(neighbor.methods), neighbor.node)
     out.print(table)
 
 
@@ -90,5 +90,5 @@ def export(
     """Write the whole concept graph to PATH, for Gephi, Cytoscape or NetworkX."""
     with reported():
         graph = _load(home)
-        graph.export(path, fmt)
+        graph.export(path, fmt=fmt)
     out.print(f"wrote {graph.graph.number_of_nodes()} nodes and {graph.graph.number_of_edges()} edges to {path}", highlight=False)

@@ -26,7 +26,7 @@ def query(
     """Search the LANG knowledge base for TEXT and show the best passages and why each was found."""
     from medkb.retrieve.searcher import KnowledgeBase
 
-    with reported(as_json), err.status("opening the index", spinner="dots"), KnowledgeBase(lang, home) as base:
+    with reported(as_json), err.status("opening the index", spinner="dots"), KnowledgeBase(lang, home=home) as base:
         hits = base.search(text, k=k, mode=mode, query_lang=query_lang, fusion=fusion)
     if not hits:
         fail(NotFound(f"no passage matches {text!r} in the {lang} store"), as_json)
@@ -58,7 +58,7 @@ def lookup(
     from medkb.retrieve.searcher import lookup as run_lookup
 
     with reported(as_json):
-        records = run_lookup(term, lang, home, term_lang)
+        records = run_lookup(term, lang, home=home, term_lang=term_lang)
     if not records:
         fail(NotFound(f"no concept for {term!r} in the {lang} store"), as_json)
     if as_json:
@@ -72,7 +72,7 @@ def lookup(
         out.print(labels)
         links = Table("relation", "concept", "score", "methods")
         for link in record.aligned + record.neighbors[:10]:
-            links.add_row(link["relation"], f"{link['label']} ({link['node']})", f"{link['score']:.3f}", ", ".join(link["methods"]))
+            links.add_row(link.relation, f"{link.label} ({link.node})", f"{link.score:.3f}", ", ".join(link.methods))
         if links.row_count:
             out.print(links)
         for passage in record.passages:
@@ -90,14 +90,12 @@ def index(
     as_json: bool = JSON,
 ) -> None:
     """Bring the LANG retrieval index (BM25, passage vectors, concept postings) up to date with its store."""
-    from dataclasses import asdict
-
     from medkb.retrieve.index import index as run_index
 
     with reported(as_json), progress_bar(enabled=not as_json) as update:
-        manifest = run_index(lang, home, embedder, rebuild, progress=update, engine=engine, threads=threads)
+        manifest = run_index(lang, home=home, embedder=embedder, rebuild=rebuild, progress=update, engine=engine, threads=threads)
     if as_json:
-        print(json.dumps(asdict(manifest)))
+        print(json.dumps(manifest.to_dict()))
         return
     vectors = f"{manifest.embedder} vectors ({manifest.dim} dims)" if manifest.embedder else "no passage vectors"
     out.print(f"{manifest.lang}: index of build {manifest.build_id}: {manifest.passages} passages, BM25 ({manifest.engine}), {vectors}", highlight=False)

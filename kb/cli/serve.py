@@ -21,4 +21,4 @@ def serve(
     with reported():  # a missing store, or the serve extra not installed
         from medkb.kb.server import serve as run_serve
 
-        run_serve(home, host, port, lang)
+        run_serve(home=home, host=host, port=port, langs=lang)

@@ -15,13 +15,13 @@ class MedkbRetriever:
     Haystack can serialise a pipeline holding this component.
     """
 
-    def __init__(self, lang: str, home: str | None = None, top_k: int = 10, mode: str = "hybrid", query_lang: str | None = None):
+    def __init__(self, lang: str, *, home: str | None = None, top_k: int = 10, mode: str = "hybrid", query_lang: str | None = None):
         self.lang = lang
         self.home = home
         self.top_k = top_k
         self.mode = mode
         self.query_lang = query_lang  # default: guessed from each query's script
-        self._base = SharedKnowledgeBase(lang, home)
+        self._base = SharedKnowledgeBase(lang, home=home)
 
     @component.output_types(documents=list[Document])
     def run(self, query: str, top_k: int | None = None) -> dict[str, list[Document]]:

@@ -29,7 +29,7 @@ class MedkbRetriever(BaseRetriever):
 
     def model_post_init(self, context, /) -> None:
         super().model_post_init(context)
-        self._base = SharedKnowledgeBase(self.lang, self.home)
+        self._base = SharedKnowledgeBase(self.lang, home=self.home)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         hits = self._base.search(query, k=self.k, mode=self.mode, query_lang=self.query_lang)

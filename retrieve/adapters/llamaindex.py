@@ -21,14 +21,14 @@ class MedkbRetriever(BaseRetriever):
     """
 
     def __init__(
-        self, lang: str, home: str | Path | None = None, k: int = 10, mode: str = "hybrid",
+        self, lang: str, *, home: str | Path | None = None, k: int = 10, mode: str = "hybrid",
         query_lang: str | None = None, **kwargs,
     ):
         super().__init__(**kwargs)  # callback_manager, verbose...
         self.k = k
         self.mode = mode
         self.query_lang = query_lang  # default: guessed from each query's script
-        self._base = SharedKnowledgeBase(lang, home)
+        self._base = SharedKnowledgeBase(lang, home=home)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         hits = self._base.search(query_bundle.query_str, k=self.k, mode=self.mode, query_lang=self.query_lang)

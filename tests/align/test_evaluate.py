@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from medkb.align.alignment_eval import eval_align
+from medkb.align.alignment_eval import AlignEvaluation, eval_align
 from medkb.kb.build.builder import build
 from medkb.kb.cli.app import app
 from medkb.store.errors import InputError
 
 KEYS = {"n", "acc@1", "acc@10", "mrr"}
+# Everything `kb eval align --json` has printed since it was written.
+JSON_KEYS = KEYS | {"lang", "pairs", "candidates", "gold_not_in_candidates", "folds", "methods", "knowledge"}
 # memory + use: cheap (no e5, no learning) and sharp for leaks: memory weighs 100, so a leaked
 # pair puts its gold first, while without leaks memory only knows the seed lexicon.
 MEMORY_AND_USE = ["memory", "use"]
@@ -39,43 +41,43 @@ def copies(tico, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def combined(tico, built_home) -> dict:
-    return eval_align("th", *tico, home=built_home)
+def combined(tico, built_home) -> AlignEvaluation:
+    return eval_align("th", pairs=tico[0], candidates=tico[1], home=built_home)
 
 
 @pytest.fixture(scope="module")
-def baseline(copies, built_home) -> dict:
+def baseline(copies, built_home) -> AlignEvaluation:
     """memory + use on the copies, with the store's knowledge only."""
-    return eval_align("th", copies / "th_tico_dev.tsv", copies / "en_tico.tsv", home=built_home, methods=MEMORY_AND_USE, knowledge=[])
+    return eval_align("th", pairs=copies / "th_tico_dev.tsv", candidates=copies / "en_tico.tsv", home=built_home, methods=MEMORY_AND_USE, knowledge=[])
 
 
-def _check_metrics(result: dict) -> None:
-    assert KEYS <= set(result)
-    assert result["n"] == 330  # distinct Thai terms of th_tico_dev.tsv (341 pairs)
-    assert 0 <= result["acc@1"] <= result["acc@10"] <= 1
-    assert result["acc@1"] <= result["mrr"] <= 1
+def _check_metrics(result: AlignEvaluation) -> None:
+    assert KEYS <= set(result.to_dict())
+    assert result.n == 330  # distinct Thai terms of th_tico_dev.tsv (341 pairs)
+    assert 0 <= result.acc_at_1 <= result.acc_at_10 <= 1
+    assert result.acc_at_1 <= result.mrr <= 1
 
 
 def test_combined_aligner_reports_the_metrics(combined):
     _check_metrics(combined)
-    assert combined["gold_not_in_candidates"] == 0  # every en_term is a line of en_tico.tsv
-    assert combined["methods"] == ["memory", "translation", "transliteration", "use", "e5"]
-    assert combined["knowledge"]["files"] == []  # th_tico_dev.tsv is the only th_*.tsv beside it: excluded
+    assert combined.gold_not_in_candidates == 0  # every en_term is a line of en_tico.tsv
+    assert combined.methods == ["memory", "translation", "transliteration", "use", "e5"]
+    assert combined.knowledge.files == []  # th_tico_dev.tsv is the only th_*.tsv beside it: excluded
 
 
 def test_combined_beats_use_alone(combined, tico, built_home):
-    use = eval_align("th", *tico, home=built_home, methods=["use"])
+    use = eval_align("th", pairs=tico[0], candidates=tico[1], home=built_home, methods=["use"])
     _check_metrics(use)
     # Measured: combined 0.600 acc@1 against 0.561 for use alone (13 terms of 330); assert 7.
-    assert combined["acc@1"] >= use["acc@1"] + 0.02
-    assert combined["mrr"] > use["mrr"]
+    assert combined.acc_at_1 >= use.acc_at_1 + 0.02
+    assert combined.mrr > use.mrr
 
 
 def test_single_methods_get_no_credit_for_ties(tico, built_home):
     # memory knows only the seed lexicon here, so nearly every term scores 0 against every
     # candidate. Ties count against the gold: acc@1 must be near 0, not near 1.
-    memory = eval_align("th", *tico, home=built_home, methods=["memory"])
-    assert memory["acc@1"] < 0.05  # measured 0.009 (3 seed-lexicon terms)
+    memory = eval_align("th", pairs=tico[0], candidates=tico[1], home=built_home, methods=["memory"])
+    assert memory.acc_at_1 < 0.05  # measured 0.009 (3 seed-lexicon terms)
 
 
 def test_the_file_under_test_is_excluded_from_knowledge_by_content(copies, baseline, built_home):
@@ -85,13 +87,13 @@ def test_the_file_under_test_is_excluded_from_knowledge_by_content(copies, basel
     extra = copies / "th_extra.tsv"  # a genuine pair file beside it: included
     extra.write_text("local_term\ten_term\nยาหลอก\tplacebo\n", encoding="utf-8")
     try:
-        found = eval_align("th", pairs, candidates, home=built_home, methods=["memory"])
-        assert found["knowledge"]["files"] == [str(extra.resolve())]
-        assert found["knowledge"]["pairs"] == baseline["knowledge"]["pairs"] + 1
-        given = eval_align("th", pairs, candidates, home=built_home, methods=MEMORY_AND_USE, knowledge=[pairs, renamed])
-        assert given["knowledge"]["files"] == []
-        assert given["knowledge"]["pairs"] == baseline["knowledge"]["pairs"]
-        assert given["acc@1"] == baseline["acc@1"]
+        found = eval_align("th", pairs=pairs, candidates=candidates, home=built_home, methods=["memory"])
+        assert found.knowledge.files == [str(extra.resolve())]
+        assert found.knowledge.pairs == baseline.knowledge.pairs + 1
+        given = eval_align("th", pairs=pairs, candidates=candidates, home=built_home, methods=MEMORY_AND_USE, knowledge=[pairs, renamed])
+        assert given.knowledge.files == []
+        assert given.knowledge.pairs == baseline.knowledge.pairs
+        assert given.acc_at_1 == baseline.acc_at_1
     finally:
         renamed.unlink()
         extra.unlink()
@@ -101,39 +103,39 @@ def test_a_changed_copy_would_leak(copies, baseline, built_home, tmp_path):
     """The control for the exclusion tests: the same pairs in a file of other bytes do inform memory."""
     changed = tmp_path / "th_changed.tsv"
     changed.write_bytes((copies / "th_tico_dev.tsv").read_bytes() + b"\n")
-    leaked = eval_align("th", copies / "th_tico_dev.tsv", copies / "en_tico.tsv", home=built_home, methods=MEMORY_AND_USE, knowledge=[changed])
-    assert leaked["acc@1"] > 0.95
-    assert baseline["acc@1"] < 0.7  # measured 0.558
+    leaked = eval_align("th", pairs=copies / "th_tico_dev.tsv", candidates=copies / "en_tico.tsv", home=built_home, methods=MEMORY_AND_USE, knowledge=[changed])
+    assert leaked.acc_at_1 > 0.95
+    assert baseline.acc_at_1 < 0.7  # measured 0.558
 
 
 def test_a_store_built_from_the_pairs_file_does_not_leak(copies, baseline, tmp_path):
     pairs = copies / "th_tico_dev.tsv"
     build("th", terms=[pairs], home=tmp_path)
-    result = eval_align("th", pairs, copies / "en_tico.tsv", home=tmp_path, methods=MEMORY_AND_USE, knowledge=[])
-    assert result["knowledge"]["pairs"] == baseline["knowledge"]["pairs"]  # the tico terminology is left out
-    assert result["acc@1"] < 0.7
-    assert abs(result["acc@1"] - baseline["acc@1"]) <= 0.02
+    result = eval_align("th", pairs=pairs, candidates=copies / "en_tico.tsv", home=tmp_path, methods=MEMORY_AND_USE, knowledge=[])
+    assert result.knowledge.pairs == baseline.knowledge.pairs  # the tico terminology is left out
+    assert result.acc_at_1 < 0.7
+    assert abs(result.acc_at_1 - baseline.acc_at_1) <= 0.02
 
 
 def test_a_pairs_file_without_a_local_column_is_an_input_error(tmp_path, tico, built_home):
     english_only = tmp_path / "th_english_only.tsv"
     english_only.write_text("id\ten_label\nX:1\tfever\n", encoding="utf-8")
     with pytest.raises(InputError, match="no local column") as raised:
-        eval_align("th", english_only, tico[1], home=built_home, methods=["memory"])
+        eval_align("th", pairs=english_only, candidates=tico[1], home=built_home, methods=["memory"])
     assert raised.value.path == str(english_only)
     assert str(english_only) in str(raised.value)
 
 
 def test_two_folds_learn_from_the_other_half(tico, built_home):
     # translation alone learns only from knowledge; with folds=2 half of the TICO pairs join it.
-    one = eval_align("th", *tico, home=built_home, methods=["translation"])
-    two = eval_align("th", *tico, home=built_home, methods=["translation"], folds=2)
+    one = eval_align("th", pairs=tico[0], candidates=tico[1], home=built_home, methods=["translation"])
+    two = eval_align("th", pairs=tico[0], candidates=tico[1], home=built_home, methods=["translation"], folds=2)
     _check_metrics(two)
-    assert two["folds"] == 2 and two["knowledge"]["pairs"] == one["knowledge"]["pairs"]
+    assert two.folds == 2 and two.knowledge.pairs == one.knowledge.pairs
     # Measured: acc@1 0.036 and acc@10 0.124 with the store's pairs alone; 0.245 and 0.527 with
     # the other fold too.
-    assert two["acc@1"] >= one["acc@1"] + 0.1
-    assert two["acc@10"] >= one["acc@10"] + 0.2
+    assert two.acc_at_1 >= one.acc_at_1 + 0.1
+    assert two.acc_at_10 >= one.acc_at_10 + 0.2
 
 
 def test_cli_prints_one_json_object(tico, built_home):
@@ -145,7 +147,8 @@ def test_cli_prints_one_json_object(tico, built_home):
     assert result.exit_code == 0, result.output
     [line] = result.stdout.strip().splitlines()
     report = json.loads(line)
-    assert KEYS <= set(report) and report["methods"] == MEMORY_AND_USE
+    assert set(report) == JSON_KEYS and report["methods"] == MEMORY_AND_USE
+    assert set(report["knowledge"]) == {"pairs", "files"}
     assert 0 <= report["acc@1"] <= report["acc@10"] <= 1
 
 

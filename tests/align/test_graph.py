@@ -23,7 +23,7 @@ T2DM_THAI = "เบาหวานชนิดที่ 2"
 
 @pytest.fixture(scope="module")
 def concepts(graph_home: Path) -> ConceptGraph:
-    return graph(graph_home)
+    return graph(home=graph_home)
 
 
 def _same_as_count(home: Path) -> int:
@@ -44,16 +44,16 @@ def test_the_stores_hold_every_relation_and_no_other(concepts, obo_home):
 def test_stats_count_nodes_edges_clusters_and_unaligned_concepts(concepts, graph_home):
     stats = concepts.stats()
     same_as = _same_as_count(graph_home)
-    assert stats["stores"] == ["th", "en"]
-    assert set(stats["languages"]) == {"th", "en"}
-    assert stats["nodes"] == sum(lang["nodes"] for lang in stats["languages"].values())
-    assert stats["edges"] == sum(stats["relations"].values()) == sum(lang["edges"] for lang in stats["languages"].values())
-    assert stats["relations"]["same_as"] == same_as > 400
-    assert stats["relations"]["abbreviation_of"] >= 20 and stats["relations"]["related"] > 100
-    assert stats["clusters"] == same_as  # one Thai and one English node each
+    assert stats.stores == ["th", "en"]
+    assert set(stats.languages) == {"th", "en"}
+    assert stats.nodes == sum(lang.nodes for lang in stats.languages.values())
+    assert stats.edges == sum(stats.relations.values()) == sum(lang.edges for lang in stats.languages.values())
+    assert stats.relations["same_as"] == same_as > 400
+    assert stats.relations["abbreviation_of"] >= 20 and stats.relations["related"] > 100
+    assert stats.clusters == same_as  # one Thai and one English node each
     with database.open_existing("th", graph_home) as con:
         thai_concepts = con.execute("SELECT count(*) FROM concepts").fetchone()[0]
-    assert stats["unaligned_local_concepts"] == thai_concepts - same_as
+    assert stats.unaligned_local_concepts == thai_concepts - same_as
 
 
 def test_resolve_by_node_id_concept_id_and_normalised_label(concepts):
@@ -73,20 +73,20 @@ def test_a_thai_lexicon_concept_clusters_with_its_english_node(concepts):
 @pytest.mark.abbreviations
 def test_neighbors_by_target_language_and_relation(concepts):
     english = concepts.neighbors(T2DM_THAI, "th", target_lang="en")
-    assert [(n["node"], n["label"], n["relation"]) for n in english] == [(f"en:{T2DM}", "type 2 diabetes mellitus", "same_as")]
+    assert [(n.node, n.label, n.relation) for n in english] == [(f"en:{T2DM}", "type 2 diabetes mellitus", "same_as")]
     everything = concepts.neighbors(T2DM_THAI, "th")
-    assert {n["relation"] for n in everything} == {"same_as", "related"}
-    assert [n["score"] for n in everything] == sorted((n["score"] for n in everything), reverse=True)
+    assert {n.relation for n in everything} == {"same_as", "related"}
+    assert [n.score for n in everything] == sorted((n.score for n in everything), reverse=True)
     # seen from the English side, the incoming same_as edge and the short form the corpus defines
-    assert [n["node"] for n in concepts.neighbors(T2DM, "en", relation="same_as")] == [f"th:{T2DM}"]
+    assert [n.node for n in concepts.neighbors(T2DM, "en", relation="same_as")] == [f"th:{T2DM}"]
     short_forms = concepts.neighbors(T2DM, "en", relation="abbreviation")
-    assert [(n["node"], n["label"], n["evidence"]["definitions"]) for n in short_forms] == [("en:abbr:T2DM", "T2DM", 1)]
-    assert [n["node"] for n in concepts.neighbors("en:abbr:T2DM", "en")] == [f"en:{T2DM}"]
+    assert [(n.node, n.label, n.evidence["definitions"]) for n in short_forms] == [("en:abbr:T2DM", "T2DM", 1)]
+    assert [n.node for n in concepts.neighbors("en:abbr:T2DM", "en")] == [f"en:{T2DM}"]
 
 
 def test_related_edges_stored_both_ways_are_reported_once(concepts):
     related = concepts.neighbors(T2DM, "en", relation="related")
-    assert related and len({n["node"] for n in related}) == len(related)
+    assert related and len({n.node for n in related}) == len(related)
 
 
 def test_unknown_term_and_relation_are_usage_errors(concepts):
@@ -112,7 +112,7 @@ def test_subgraph_keeps_the_nodes_within_the_radius(concepts):
     centre = f"th:{T2DM}"
     assert set(concepts.subgraph(centre, radius=0).graph) == {centre}
     one = concepts.subgraph(centre, radius=1)
-    assert set(one.graph) == {centre} | {n["node"] for n in concepts.neighbors(centre, "th")}
+    assert set(one.graph) == {centre} | {n.node for n in concepts.neighbors(centre, "th")}
     two = concepts.subgraph([centre], radius=2)
     assert set(one.graph) < set(two.graph)
     distances = nx.single_source_shortest_path_length(concepts.graph.to_undirected(as_view=True), centre)
@@ -137,50 +137,57 @@ def test_export_round_trips_through_graphml_and_node_link_json(concepts, tmp_pat
 
 
 def test_hierarchy_edges_show_as_broader_and_narrower(obo_home):
-    ontology = graph(obo_home)
+    ontology = graph(home=obo_home)
     store_edges = {(s, t, r) for s, t, r in ontology.graph.edges(keys=True) if r in ("broader", "narrower")}
     assert len(store_edges) == 4  # each is_a link stored both ways
     parents = ontology.neighbors("Type 2 diabetes mellitus", "en", relation="broader")
-    assert [(n["node"], n["label"]) for n in parents] == [("en:DM:0000002", "Diabetes mellitus")]  # reported once
-    assert [n["node"] for n in ontology.neighbors("DM:0000002", "en", relation="narrower")] == ["en:DM:0000003"]
+    assert [(n.node, n.label) for n in parents] == [("en:DM:0000002", "Diabetes mellitus")]  # reported once
+    assert [n.node for n in ontology.neighbors("DM:0000002", "en", relation="narrower")] == ["en:DM:0000003"]
     assert ontology.path("en:DM:0000003", "en:DM:0000001") == [
         ("en:DM:0000003", "broader", "en:DM:0000002"), ("en:DM:0000002", "broader", "en:DM:0000001")]
 
 
 def test_english_labels_come_from_the_local_store_without_an_english_one(graph_home, tmp_path):
     shutil.copy(database.store_path("th", graph_home), database.store_path("th", tmp_path))
-    thai_only = graph(tmp_path)
+    thai_only = graph(home=tmp_path)
     assert thai_only.stores == ["th"]
     assert thai_only.graph.nodes[f"en:{T2DM}"]["label"] == "type 2 diabetes mellitus"
     assert thai_only.resolve("type 2 diabetes", "en") == [f"en:{T2DM}"]
-    assert thai_only.stats()["languages"]["en"]["edges"] == 0
+    assert thai_only.stats().languages["en"].edges == 0
 
 
 def test_no_graph_without_stores_with_edges(tmp_path):
     with pytest.raises(UsageError, match="run `kb build` and `kb align`"):
-        graph(tmp_path)
+        graph(home=tmp_path)
     with duckdb.connect(str(database.store_path("th", tmp_path))) as con:  # a store from before the concept graph
         con.execute("CREATE TABLE concepts (concept_id VARCHAR)")
     with pytest.raises(UsageError, match="run `kb build` and `kb align`"):
-        graph(tmp_path)
+        graph(home=tmp_path)
     with pytest.raises(UsageError, match="kb build --lang en"):
-        graph(tmp_path, langs=["en"])
+        graph(home=tmp_path, langs=["en"])
 
 
 def test_cli_stats_json_and_tables(concepts, graph_home):
     result = CliRunner().invoke(graph_app, ["stats", "--home", str(graph_home), "--json"])
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == concepts.stats()
+    printed = json.loads(result.stdout)
+    assert printed == concepts.stats().to_dict()
+    # The keys `--json` has always printed.
+    assert set(printed) == {"stores", "nodes", "edges", "languages", "relations", "clusters", "unaligned_local_concepts"}
+    assert all(set(counts) == {"nodes", "edges"} for counts in printed["languages"].values())
     result = CliRunner().invoke(graph_app, ["stats", "--home", str(graph_home)])
     assert result.exit_code == 0 and "same_as" in result.stdout
 
 
-def test_cli_neighbors_prints_the_english_label(graph_home):
+def test_cli_neighbors_prints_the_english_label(concepts, graph_home):
     result = CliRunner().invoke(graph_app, ["neighbors", T2DM_THAI, "--lang", "th", "--target-lang", "en", "--home", str(graph_home)])
     assert result.exit_code == 0 and "type 2 diabetes mellitus" in result.stdout
     result = CliRunner().invoke(graph_app, ["neighbors", T2DM_THAI, "-l", "th", "--top", "1", "--json", "--home", str(graph_home)])
     answer = json.loads(result.stdout)
     assert answer["node"] == f"th:{T2DM}" and len(answer["neighbors"]) == 1
+    # The keys `--json` has always printed for a neighbour, and the Python call's own values.
+    assert set(answer["neighbors"][0]) == {"node", "lang", "label", "relation", "score", "methods", "evidence"}
+    assert answer["neighbors"] == [n.to_dict() for n in concepts.neighbors(T2DM_THAI, "th")[:1]]
     result = CliRunner().invoke(graph_app, ["neighbors", "no such concept", "--lang", "th", "--home", str(graph_home)])
     assert result.exit_code == 1 and "'no such concept' in th" in result.stderr
 

@@ -31,7 +31,7 @@ def aligned(built_home: Path, tmp_path_factory) -> tuple[Path, AlignReport, list
     home = tmp_path_factory.mktemp("aligned")
     for lang in ("th", "en"):
         shutil.copy(database.store_path(lang, built_home), database.store_path(lang, home))
-    report = align("th", home)
+    report = align("th", home=home)
     with database.open_existing("th", home) as con:
         runs = con.execute("SELECT run_id, lang, build_id, settings, counts FROM align_runs").fetchall()
     return home, report, runs
@@ -126,16 +126,16 @@ def test_a_second_run_through_the_cli_replaces_the_edges(aligned):
 def test_english_is_the_pivot_it_gets_only_its_own_edges(aligned):
     # The README documents `kb align --lang en` as writing English's own edges (no same_as).
     home, _, _ = aligned
-    report = align("en", home)
+    report = align("en", home=home)
     assert report.unaligned == [] and "same_as" not in report.counts
     assert report.counts["related"] > 100
 
 
 def test_unknown_language_and_missing_store_are_usage_errors(tmp_path):
     with pytest.raises(UsageError, match="unknown language"):
-        align("xx", tmp_path)
+        align("xx", home=tmp_path)
     with pytest.raises(UsageError, match="kb build --lang th"):
-        align("th", tmp_path)
+        align("th", home=tmp_path)
     result = CliRunner().invoke(app, ["align", "--lang", "th", "--home", str(tmp_path), "--json"])
     assert result.exit_code == 1 and "kb build --lang th" in result.stderr
 

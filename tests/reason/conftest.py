@@ -22,7 +22,7 @@ def reason_home(tmp_path_factory) -> Path:
     for lang in ("en", "th", "ja", "sw"):
         build(lang, home=home)
     for lang in ("th", "ja", "sw"):
-        align(lang, home)
+        align(lang, home=home)
     return home
 
 

@@ -137,6 +137,9 @@ def test_kb_eval_reason_compares_the_pipeline_with_direct_answering(reason_home,
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     pipeline, direct = report["methods"]["co-reasoning"], report["methods"]["direct"]
+    # The keys `--json` has always printed (ReasonEvaluation.to_dict).
+    assert set(report) == {"data", "n", "model", "judge_model", "methods", "items"}
+    assert set(pipeline) == set(direct) == {"accuracy", "scored", "judge_mean", "judged", "errors", "model_calls", "prompt_tokens", "completion_tokens"}
     assert report["n"] == 3
     assert (pipeline["accuracy"], pipeline["scored"], pipeline["judge_mean"]) == (1.0, 2, 5.0)
     assert (direct["accuracy"], direct["scored"], direct["judge_mean"]) == (0.5, 2, 2.0)

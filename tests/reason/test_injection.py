@@ -31,7 +31,7 @@ def injected_home(tmp_path_factory) -> Path:
         shutil.copy(path, corpus)
     (corpus / "asthma-note.md").write_text(INJECTED_DOC, encoding="utf-8")
     home = tmp_path_factory.mktemp("injected")
-    build("th", [corpus], home=home)
+    build("th", corpus=[corpus], home=home)
     return home
 
 

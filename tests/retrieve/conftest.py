@@ -9,5 +9,5 @@ from medkb.retrieve.searcher import KnowledgeBase
 @pytest.fixture(scope="session")
 def thai_kb(built_home):
     """The Thai knowledge base opened once: what the adapters and the HTTP API must answer alike."""
-    with KnowledgeBase("th", built_home) as base:
+    with KnowledgeBase("th", home=built_home) as base:
         yield base

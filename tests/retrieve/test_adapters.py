@@ -32,7 +32,7 @@ def llamaindex_retriever(built_home):
     pytest.importorskip("llama_index.core")
     from medkb.retrieve.adapters.llamaindex import MedkbRetriever
 
-    retriever = MedkbRetriever("th", built_home, k=3)
+    retriever = MedkbRetriever("th", home=built_home, k=3)
     yield retriever
     retriever.close()
 
@@ -46,7 +46,7 @@ def haystack_pipeline(built_home):
     from medkb.retrieve.adapters.haystack import MedkbRetriever
 
     pipeline = haystack.Pipeline()
-    pipeline.add_component("medkb", MedkbRetriever("th", str(built_home), top_k=3))
+    pipeline.add_component("medkb", MedkbRetriever("th", home=str(built_home), top_k=3))
     pipeline.add_component("prompt", PromptBuilder("Q: {{ query }}\n{% for d in documents %}[{{ d.id }}] {{ d.content }}\n{% endfor %}"))
     pipeline.connect("medkb.documents", "prompt.documents")
     yield pipeline

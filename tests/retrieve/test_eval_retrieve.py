@@ -35,9 +35,9 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 def test_metrics_of_one_ranking():
     m = _metrics(["a", "b", "c"], ["b", "z"], {"b": 2.0})
-    assert m["mrr"] == 0.5 and m["recall@1"] == 0 and m["recall@5"] == 0.5
+    assert m.mrr == 0.5 and m.recall_at_1 == 0 and m.recall_at_5 == 0.5
     ideal = 2.0 + 1 / math.log2(3)  # b (gain 2) first, z (gain 1) second
-    assert m["ndcg@10"] == pytest.approx((2.0 / math.log2(3)) / ideal)
+    assert m.ndcg_at_10 == pytest.approx((2.0 / math.log2(3)) / ideal)
 
 
 def test_bad_query_lines_name_the_file_and_line(tmp_path):
@@ -56,10 +56,21 @@ def test_cli_scores_the_embedded_thai_store(built_home, tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["n"] == 4 and report["mode"] == "hybrid" and report["embedder"] == "use"
-    assert {"mrr", "recall@1", "recall@5", "recall@10", "ndcg@10"} <= set(report)
+    metrics = {"mrr", "recall@1", "recall@5", "recall@10", "ndcg@10"}
+    assert set(report) == {"lang", "queries", "mode", "embedder", "n", "per_query"} | metrics
+    assert all(set(q) == {"qid"} | metrics for q in report["per_query"])
     # Each query's own topic comes first, the English ones too.
     assert [q["mrr"] for q in report["per_query"]] == [1.0, 1.0, 1.0, 1.0], report["per_query"]
     assert 0 < report["ndcg@10"] < 1
+
+
+def test_the_python_call_gives_what_the_cli_prints(built_home, tmp_path):
+    queries = write_jsonl(tmp_path / "th.jsonl", THAI_QUERIES)
+    result = eval_retrieve("th", queries=queries, home=built_home, mode="bm25")
+    assert result.n == 4 and result.per_query is None and "per_query" not in result.to_dict()
+    printed = CliRunner().invoke(app, ["eval", "retrieve", "--lang", "th", "--queries", str(queries), "--home", str(built_home), "--mode", "bm25", "--json"])
+    assert json.loads(printed.stdout) == result.to_dict()
+    assert result.metrics.mrr == result.to_dict()["mrr"] and result.metrics.recall_at_10 == result.to_dict()["recall@10"]
 
 
 def test_cli_error_names_the_queries_file(built_home, tmp_path):
@@ -85,10 +96,10 @@ def nando_sample(shared_data, tmp_path_factory):
 
 def test_disease_names_find_their_documents_in_both_languages(nando_sample):
     home, files = nando_sample
-    ja = eval_retrieve("ja", files["ja"], home, embedder=None)
-    en = eval_retrieve("ja", files["en"], home, embedder=None)
-    assert ja["n"] >= 50 and en["n"] >= 50
-    assert ja["mrr"] > 0.8 and en["mrr"] > 0.7, (ja, en)
+    ja = eval_retrieve("ja", queries=files["ja"], home=home, embedder=None)
+    en = eval_retrieve("ja", queries=files["en"], home=home, embedder=None)
+    assert ja.n >= 50 and en.n >= 50
+    assert ja.metrics.mrr > 0.8 and en.metrics.mrr > 0.7, (ja, en)
     # English names find Japanese documents through the terminology's English labels: better than
     # through the English words some of the documents hold.
-    assert en["mrr"] > eval_retrieve("ja", files["en"], home, mode="bm25", embedder=None)["mrr"] + 0.1
+    assert en.metrics.mrr > eval_retrieve("ja", queries=files["en"], home=home, mode="bm25", embedder=None).metrics.mrr + 0.1

@@ -32,7 +32,7 @@ def linked_home(built_home, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def thai(linked_home):
-    with KnowledgeBase("th", linked_home) as kb:
+    with KnowledgeBase("th", home=linked_home) as kb:
         yield kb
 
 
@@ -46,13 +46,13 @@ def test_a_thai_term_gives_its_concept_with_labels_in_every_language(thai):
 def test_aligned_concepts_carry_their_edge_evidence(thai):
     (record,) = thai.lookup("วัณโรค")
     (aligned,) = record.aligned
-    assert aligned["node"] == "en:medkb:tuberculosis" and aligned["methods"] == ["shared_id"]
-    assert aligned["evidence"] == {"fixture": "a same_as edge as kb align writes it"}
+    assert aligned.node == "en:medkb:tuberculosis" and aligned.methods == ["shared_id"]
+    assert aligned.evidence == {"fixture": "a same_as edge as kb align writes it"}
 
 
 def test_neighbours_and_evidence_passages(thai):
     (record,) = thai.lookup("วัณโรค")
-    assert {n["relation"] for n in record.neighbors} == {"related"}
+    assert {n.relation for n in record.neighbors} == {"related"}
     assert record.passages and all("วัณโรค" in p["text"] for p in record.passages)
     mentions = [p["mentions"] for p in record.passages]
     assert mentions == sorted(mentions, reverse=True)
@@ -72,4 +72,4 @@ def test_an_unknown_term_gives_nothing(thai):
 
 
 def test_the_one_call_form_matches(linked_home):
-    assert [r.to_dict() for r in lookup("วัณโรค", "th", linked_home)] == [r.to_dict() for r in KnowledgeBase("th", linked_home).lookup("วัณโรค")]
+    assert [r.to_dict() for r in lookup("วัณโรค", "th", home=linked_home)] == [r.to_dict() for r in KnowledgeBase("th", home=linked_home).lookup("วัณโรค")]

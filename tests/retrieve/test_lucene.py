@@ -171,7 +171,7 @@ def store_pair(request, tmp_path_factory):
     build(lang, home=bm25s_home, embedder=None)
     shutil.copyfile(database.store_path(lang, bm25s_home), database.store_path(lang, lucene_home))
     build_index(lang, lucene_home, None, engine="lucene")
-    with KnowledgeBase(lang, bm25s_home, embedder=None) as a, KnowledgeBase(lang, lucene_home, embedder=None) as b:
+    with KnowledgeBase(lang, home=bm25s_home, embedder=None) as a, KnowledgeBase(lang, home=lucene_home, embedder=None) as b:
         yield lang, a, b
 
 

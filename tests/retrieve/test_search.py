@@ -10,13 +10,13 @@ from medkb.store.errors import UsageError
 
 @pytest.fixture(scope="module")
 def thai(built_home):
-    with KnowledgeBase("th", built_home) as kb:
+    with KnowledgeBase("th", home=built_home) as kb:
         yield kb
 
 
 @pytest.fixture(scope="module")
 def english(built_home):
-    with KnowledgeBase("en", built_home) as kb:
+    with KnowledgeBase("en", home=built_home) as kb:
         yield kb
 
 
@@ -143,4 +143,4 @@ def test_bad_requests_are_refused_clearly(thai, kwargs, message):
 
 def test_a_missing_store_says_how_to_build_it(tmp_path):
     with pytest.raises(UsageError, match="kb build --lang sw"):
-        KnowledgeBase("sw", tmp_path)
+        KnowledgeBase("sw", home=tmp_path)

@@ -30,7 +30,7 @@ def api(built_home):
     """An httpx client of the API over the Thai store, served on 127.0.0.1 at a port the OS chose."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    web = uvicorn.Server(uvicorn.Config(server.create_app(built_home, ["th"]), log_level="warning"))
+    web = uvicorn.Server(uvicorn.Config(server.create_app(home=built_home, langs=["th"]), log_level="warning"))
     thread = threading.Thread(target=web.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_SECONDS
