@@ -10,11 +10,16 @@ from pathlib import Path
 
 from medkb.store.errors import InputError
 
-from . import html, jsonl, markdown, pdf, text, xml
+from . import html, jsonl, markdown, pdf, pubmed, text, xml
 from .base import ReadOptions, ReadResult, Reader
 from .decode import load_bytes
 
 __all__ = ["SUPPORTED_SUFFIXES", "ReadOptions", "ReadResult", "holds_many_documents", "read_path"]
+
+def _read_xml(path: Path, data: bytes, options: ReadOptions) -> ReadResult:
+    """PubMed citation sets have a reader of their own (a document per citation); other XML is an article."""
+    return (pubmed.read if pubmed.is_pubmed(data) else xml.read)(path, data, options)
+
 
 _READERS: dict[str, Reader] = {
     ".txt": text.read,
@@ -24,7 +29,7 @@ _READERS: dict[str, Reader] = {
     ".html": html.read,
     ".htm": html.read,
     ".xhtml": html.read,
-    ".xml": xml.read,
+    ".xml": _read_xml,
     ".nxml": xml.read,
     ".jsonl": jsonl.read,
     ".ndjson": jsonl.read,
