@@ -10,7 +10,7 @@ from pathlib import Path
 
 from medkb.store.errors import InputError
 
-from . import html, jsonl, markdown, pdf, pubmed, text, xml
+from . import html, jsonl, markdown, pdf, pubmed, text, word, xml
 from .base import ReadOptions, ReadResult, Reader
 from .decode import load_bytes
 
@@ -34,6 +34,7 @@ _READERS: dict[str, Reader] = {
     ".jsonl": jsonl.read,
     ".ndjson": jsonl.read,
     ".pdf": pdf.read,
+    ".docx": word.read,
 }
 _GZIP_SUFFIX = ".gz"
 
