@@ -52,6 +52,12 @@ def text_problems(lang: str, text: str) -> list[str]:
     return problems
 
 
+def fits_script(lang: str, text: str) -> float:
+    """The share of the text's letters written in the language's script (0 for a text without letters)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return 1 - _misfit_share(lang, letters) if letters else 0.0
+
+
 def _misfit_share(lang: str, letters: list[str]) -> float:
     scripts = _SCRIPTS[lang]
     misfits = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith(scripts))
