@@ -17,6 +17,7 @@ from medkb.ingest.mentions import abbreviations
 from medkb.ingest.mentions.discovery import candidate_terms
 from medkb.ingest.mentions.matcher import Match, TermMatcher
 from medkb.ingest.readers import ReadOptions, read_path
+from medkb.ingest.readers.quality import text_problems
 from medkb.ingest.segment import PassageSettings, Token, cut_passages
 from medkb.ingest.segment.normalize import normalize
 from medkb.ingest.segment.tokenize import chunk_docs, tokens_of
@@ -103,12 +104,14 @@ def _read_documents(path: Path, file_id: str, settings: IngestSettings) -> tuple
     """The file's documents under their ids (the file's id when the format has none), and its problems."""
     read = read_path(path, settings.read or ReadOptions(lang=settings.lang))
     single = len(read.documents) == 1
-    documents = []
+    documents, problems = [], list(read.problems)
     for index, document in enumerate(read.documents):
         if not document.title:
             document.title = Path(file_id).name
-        documents.append((document.doc_id or (file_id if single else f"{file_id}/{index}"), document))
-    return documents, read.problems
+        doc_id = document.doc_id or (file_id if single else f"{file_id}/{index}")
+        documents.append((doc_id, document))
+        problems += [problem if single else f"document {doc_id}: {problem}" for problem in text_problems(settings.lang, document.text)]
+    return documents, problems
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,11 @@ depends on the language:
 - Japanese: both ends on token boundaries (Sudachi's finest split mode).
 
 Where hits overlap, the longest wins: "type 2 diabetes" over "diabetes".
+
+Abbreviation-shaped labels ("AS", "HbA1c") match only in their own case, and a label that is only a
+generic word ("disease", "โรค") is not matched (label_policy.py says why, with the measurement).
+A hyphen and a space are the same to the matcher: "ataxia-telangiectasia" holds the ontology's
+"ataxia telangiectasia".
 """
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ from functools import lru_cache
 
 import ahocorasick
 
+from medkb.ingest.mentions.label_policy import case_sensitive, is_generic
 from medkb.ingest.segment.dictionaries import known_words
 from medkb.ingest.segment.korean import is_particle
 from medkb.ingest.segment.normalize import normalize, normalize_with_offsets
@@ -36,6 +42,8 @@ from medkb.ingest.segment.tokenize import Token, tokenize
 from medkb.store.languages import get_language
 
 _ENGLISH_PLURALS = ("s", "es")
+# Hyphens (ASCII, Unicode hyphen, non-breaking hyphen) read as spaces: one character for one, so offsets hold.
+_HYPHENS_AS_SPACES = str.maketrans({"-": " ", "\u2010": " ", "\u2011": " "})
 # A label found inside a longer Thai or Chinese token needs this many letters (marks not
 # counted): two-letter words hide in too many others, such as รก (placenta) in ทารก (infant).
 MIN_LETTERS_INSIDE_A_TOKEN = 3
@@ -61,22 +69,40 @@ class TermMatcher:
         """`labels` holds (label text, concept id) pairs."""
         self.lang = get_language(lang).code
         self._concepts: dict[str, set[str]] = defaultdict(set)
+        # Case-sensitive labels by their normalised form: {NFKC label: concepts} for each.
+        self._exact: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for text, concept_id in labels:
-            norm = normalize(text).strip()
-            if matchable(norm):
+            norm = _matching_form(text)
+            if not matchable(norm) or is_generic(self.lang, norm):
+                continue
+            if case_sensitive(text):
+                form = unicodedata.normalize("NFKC", text).strip()
+                for written in {form, form.upper()}:  # HbA1c also as HBA1C, as text in capitals has it
+                    self._exact[norm][written].add(concept_id)
+            else:
                 self._concepts[norm].add(concept_id)
         self._automaton = ahocorasick.Automaton()
-        for norm in self._concepts:
+        for norm in self._concepts.keys() | self._exact.keys():
             self._automaton.add_word(norm, norm)
-        if self._concepts:
+        if len(self._automaton):
             self._automaton.make_automaton()
 
     def __len__(self) -> int:
-        return len(self._concepts)
+        return len(self._concepts.keys() | self._exact.keys())
 
     def concepts_for(self, label: str) -> list[str]:
-        """Concepts that have exactly this label (after normalisation)."""
-        return sorted(self._concepts.get(normalize(label).strip(), ()))
+        """Concepts that have exactly this label (after normalisation; an abbreviation-shaped label in its own case)."""
+        norm = _matching_form(label)
+        exact = self._exact.get(norm, {}).get(unicodedata.normalize("NFKC", label).strip(), set())
+        return sorted(self._concepts.get(norm, set()) | exact)
+
+    def _concepts_at(self, norm: str, surface: str) -> set[str]:
+        """The concepts a hit of `norm` names where the text reads `surface`."""
+        found = self._concepts.get(norm, set())
+        exact = self._exact.get(norm)
+        if exact:
+            found = found | exact.get(unicodedata.normalize("NFKC", surface), set())
+        return found
 
     def find(self, text: str, tokens: list[Token], nested: bool = False) -> list[Match]:
         """Matches in `text`, whose tokens (offsets into `text`) are `tokens`.
@@ -84,16 +110,17 @@ class TermMatcher:
         Overlapping matches give way to the longest, unless `nested`: a query wants both
         "ผู้ป่วยวัณโรค" (TB patient) and the "วัณโรค" (tuberculosis) inside it.
         """
-        if not self._concepts:
+        if not len(self._automaton):
             return []
         normalized = normalize_with_offsets(text)
         bounds = _Boundaries(text, tokens)
         hits = []
-        for norm_end, norm in self._automaton.iter(normalized.text):
+        for norm_end, norm in self._automaton.iter(normalized.text.translate(_HYPHENS_AS_SPACES)):
             start, end = normalized.original_span(norm_end + 1 - len(norm), norm_end + 1)
-            accepted = self._accepted_end(bounds, start, end)
+            concepts = self._concepts_at(norm, text[start:end])
+            accepted = self._accepted_end(bounds, start, end) if concepts else None
             if accepted is not None:
-                hits.append(Match(start, accepted, tuple(sorted(self._concepts[norm]))))
+                hits.append(Match(start, accepted, tuple(sorted(concepts))))
         return sorted(hits, key=lambda m: (m.start, -m.end)) if nested else _longest_first(hits)
 
     def _accepted_end(self, bounds: _Boundaries, start: int, end: int) -> int | None:
@@ -118,6 +145,11 @@ class TermMatcher:
         if lang == "en" and rest in _ENGLISH_PLURALS:
             return end + len(rest)
         return None
+
+
+def _matching_form(label: str) -> str:
+    """A label as the automaton holds it: normalised, hyphens as spaces."""
+    return normalize(label).translate(_HYPHENS_AS_SPACES).strip()
 
 
 class _Boundaries:

@@ -16,8 +16,8 @@ from .decode import load_bytes
 
 __all__ = ["SUPPORTED_SUFFIXES", "ReadOptions", "ReadResult", "holds_many_documents", "read_path"]
 
-# The reader module of each suffix, imported on first use: pypdf alone takes longer to import than
-# DuckDB, and a build whose files have not changed, or that has no PDF, needs no reader at all.
+# The reader module of each suffix, imported on first use: a build whose files have not changed needs
+# none of them (trafilatura takes 0.14 s to import, python-docx 0.06 s, PDFium 0.04 s).
 _READERS: dict[str, str] = {
     ".txt": "text",
     ".text": "text",
@@ -26,11 +26,12 @@ _READERS: dict[str, str] = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
-    ".xml": "xml",
+    ".xml": "xml_formats",
     ".nxml": "xml",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".pdf": "pdf",
+    ".docx": "word",
 }
 _GZIP_SUFFIX = ".gz"
 

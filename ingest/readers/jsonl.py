@@ -1,7 +1,7 @@
 """JSONL: one document per line, with per-line problems instead of failing the file.
 
 Fields are looked up in order, the first present (a non-blank string) winning:
-- id: `doc_id`, `id`
+- id: `doc_id`, `id`, `_id` (BEIR's corpus.jsonl: `_id`, `title`, `text`)
 - title: `title`, `title_<lang>`, `question`
 - text: `text`, `text_<lang>`, `<lang>` (parallel corpora keep each language
   under its code), `answer`, `abstract`, `body`, `content`; failing those,
@@ -22,7 +22,7 @@ from .decode import decode_text, normalise_newlines
 from .sections import TextBuilder
 from .text import plain_text_sections
 
-_ID_FIELDS = ("doc_id", "id")
+_ID_FIELDS = ("doc_id", "id", "_id")  # `_id`: a BEIR corpus.jsonl
 _SECTIONS_FIELD = "sections"
 
 

@@ -77,7 +77,11 @@ class TextBuilder:
         self._section_open = False
 
     def add_heading(self, heading: str) -> None:
-        self._append(heading)
+        self.add_unsectioned(heading)
+
+    def add_unsectioned(self, block: str) -> None:
+        """Text of the document that is in no section, so that it gives no passage: a heading, a reference list."""
+        self._append(block)
         self.end_section()
 
     def end_section(self) -> None:

@@ -24,6 +24,7 @@ from .sections import TextBuilder, collapse_whitespace
 _ENTITY_DECLARATION = "<!ENTITY"
 _PROLOG_SCAN_BYTES = 1024 * 1024  # entity declarations sit in the DOCTYPE, before the root element
 _ELEMENT_START = re.compile(r"<[^!?]")  # the root's start tag, which ends the prolog
+_ROOT_START = re.compile(r"<([A-Za-z_][\w:.-]*)")
 _TRAILING_POSITION = re.compile(r", line \d+, column \d+$")
 _JATS_SKIPPED = frozenset({"ref-list"})
 _JATS_SECTIONS = frozenset({"sec", "ack", "app"})  # titled parts of body and back
@@ -33,8 +34,7 @@ _ABSTRACT_HEADING = "Abstract"
 def read(path: Path, data: bytes, options: ReadOptions) -> ReadResult:
     if len(data) > options.max_xml_bytes:
         raise InputError(path, f"the XML is {len(data):,} bytes, over the limit of {options.max_xml_bytes:,}")
-    if _ENTITY_DECLARATION in _prolog(data):
-        raise _entities_refused(path)
+    refuse_entities(path, data)
     root = _parse(path, data)
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and next(dtd.iterentities(), None) is not None:  # declared past the scanned prolog
@@ -43,19 +43,31 @@ def read(path: Path, data: bytes, options: ReadOptions) -> ReadResult:
     return ReadResult([document])
 
 
-def _prolog(data: bytes) -> str:
-    """What comes before the root element, as text good enough to find markup in (ASCII, or UTF-16 with a BOM).
+def refuse_entities(path: Path, data: bytes) -> None:
+    """InputError if the prolog declares entities.
 
     Scanning the prolog before parsing names the problem plainly: libxml2 itself
     may stop a bomb with a message about amplification factors instead.
     """
+    if _ENTITY_DECLARATION in _head(data)[0]:
+        raise _entities_refused(path)
+
+
+def root_name(data: bytes) -> str:
+    """The root element's name (without a namespace prefix), read from the head of the file; "" if none is there."""
+    match = _ROOT_START.match(_head(data)[1])
+    return match.group(1).rpartition(":")[2] if match else ""
+
+
+def _head(data: bytes) -> tuple[str, str]:
+    """What comes before the root element and what follows, as text good enough to find markup in (ASCII, or UTF-16 with a BOM)."""
     head = data[:_PROLOG_SCAN_BYTES]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = head.decode("utf-16", errors="ignore")
     else:
         text = head.decode("latin-1")
     root = _ELEMENT_START.search(text)
-    return text[: root.start()] if root else text
+    return (text[: root.start()], text[root.start() :]) if root else (text, "")
 
 
 def _entities_refused(path: Path) -> InputError:
@@ -69,12 +81,17 @@ def _parse(path: Path, data: bytes) -> etree._Element:
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        line, column = error.position
-        message = _TRAILING_POSITION.sub("", error.msg)  # lxml may append the position we give anyway
-        raise InputError(path, f"malformed XML at line {line}, column {column}: {message}") from None
+        raise malformed(path, error) from None
 
 
-def _name(element: etree._Element) -> str:
+def malformed(path: Path, error: etree.XMLSyntaxError) -> InputError:
+    """The parser's complaint as a problem of the file, with its line and column."""
+    line, column = error.position
+    message = _TRAILING_POSITION.sub("", error.msg)  # lxml may append the position we give anyway
+    return InputError(path, f"malformed XML at line {line}, column {column}: {message}")
+
+
+def element_name(element: etree._Element) -> str:
     """The tag without its namespace: JATS comes both with and without one."""
     return etree.QName(element).localname
 
@@ -83,11 +100,11 @@ def _children(element: etree._Element) -> Iterator[etree._Element]:
     return element.iterchildren(tag=etree.Element)  # elements only: no comments, PIs or entity nodes
 
 
-def _child(element: etree._Element, name: str) -> etree._Element | None:
-    return next((child for child in _children(element) if _name(child) == name), None)
+def child_named(element: etree._Element, name: str) -> etree._Element | None:
+    return next((child for child in _children(element) if element_name(child) == name), None)
 
 
-def _text(element: etree._Element | None) -> str:
+def element_text(element: etree._Element | None) -> str:
     return collapse_whitespace("".join(element.itertext())) if element is not None else ""
 
 
@@ -97,23 +114,23 @@ def _has_own_text(element: etree._Element) -> bool:
 
 
 def _is_jats(root: etree._Element) -> bool:
-    return _name(root) == "article" or any(_name(child) in ("front", "body") for child in _children(root))
+    return element_name(root) == "article" or any(element_name(child) in ("front", "body") for child in _children(root))
 
 
 def _jats_document(root: etree._Element) -> Document:
-    front = _child(root, "front")
+    front = child_named(root, "front")
     front_matter = front if front is not None else etree.Element("front")
     builder = TextBuilder()
     walker = _JatsWalker(builder)
     for abstract in front_matter.xpath(".//*[local-name()='abstract']"):
         walker.section(abstract, (), heading=_ABSTRACT_HEADING)
-    for part in (_child(root, "body"), _child(root, "back")):
+    for part in (child_named(root, "body"), child_named(root, "back")):
         if part is not None:
             walker.children(part, ())
     text, sections = builder.build()
     # Only the article's own title group: citations in the references have article-titles too.
     titles = front_matter.xpath(".//*[local-name()='title-group']/*[local-name()='article-title']")
-    return Document(None, _text(titles[0]) if titles else "", text, sections)
+    return Document(None, element_text(titles[0]) if titles else "", text, sections)
 
 
 class _JatsWalker:
@@ -124,8 +141,8 @@ class _JatsWalker:
 
     def section(self, element: etree._Element, path: tuple[str, ...], heading: str = "") -> None:
         """`heading` replaces the element's own label and title (an abstract is always "Abstract")."""
-        label, title = _child(element, "label"), _child(element, "title")
-        heading = heading or " ".join(filter(None, (_text(label), _text(title))))
+        label, title = child_named(element, "label"), child_named(element, "title")
+        heading = heading or " ".join(filter(None, (element_text(label), element_text(title))))
         if heading:
             self._builder.add_heading(heading)
             path = path + (heading,)
@@ -137,13 +154,13 @@ class _JatsWalker:
                 self._walk(child, path)
 
     def _walk(self, element: etree._Element, path: tuple[str, ...]) -> None:
-        name = _name(element)
+        name = element_name(element)
         if name in _JATS_SKIPPED:
             return
         if name in _JATS_SECTIONS:
             self.section(element, path)
         elif _has_own_text(element):
-            self._builder.add_body(_text(element), path)
+            self._builder.add_body(element_text(element), path)
         else:
             self.children(element, path)
 
@@ -159,7 +176,7 @@ def _generic_document(root: etree._Element) -> Document:
 def _paragraphs(element: etree._Element) -> Iterator[str]:
     """The text of each element that holds text itself; elements that only hold elements are walked into."""
     if _has_own_text(element):
-        yield _text(element)
+        yield element_text(element)
         return
     for child in _children(element):
         yield from _paragraphs(child)

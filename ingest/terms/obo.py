@@ -1,7 +1,7 @@
 """Concepts from an OBO 1.2/1.4 ontology file: one per non-obsolete [Term] stanza.
 
-Read: id, name (the preferred label), synonyms, is_a (parents) and ICD-10
-xrefs (codes["icd10"]). Other stanzas ([Typedef], [Instance]) and tags are skipped.
+Read: id, name (the preferred label), synonyms, is_a (parents) and ICD-10,
+MeSH and OMIM xrefs (codes["icd10"], ["mesh"], ["omim"]). Other stanzas ([Typedef], [Instance]) and tags are skipped.
 """
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ LEGACY_SYNONYM_TAGS = {
 }
 ABBREVIATION_TYPES = frozenset({"abbreviation"})  # HPO's synonym type for abbreviations
 ICD10_PREFIXES = frozenset({"ICD10", "ICD10CM", "ICD10WHO", "ICD-10", "ICD-10-CM"})
+# Codes kept from xrefs, by prefix: ICD-10 (shared with the lexicon's codes), and MeSH and OMIM, which
+# PubMed's indexing and the NCBI disease corpus normalise to (the Disease Ontology writes MeSH as MSH).
+_XREF_SYSTEMS = {**dict.fromkeys(ICD10_PREFIXES, "icd10"), "MSH": "mesh", "MESH": "mesh", "OMIM": "omim", "MIM": "omim"}
 
 _ESCAPES = {"n": "\n", "t": "\t", "W": " "}
 _ESCAPED = re.compile(r"\\(.)")
@@ -120,8 +123,9 @@ def _add_synonym(
 
 def _add_xref(concept: Concept, xref: str) -> None:
     prefix, separator, code = xref.partition(":")
-    if separator and prefix.upper() in ICD10_PREFIXES and code:
-        add_code(concept, "icd10", code)
+    system = _XREF_SYSTEMS.get(prefix.upper())
+    if separator and system and code:
+        add_code(concept, system, code)
 
 
 def _plain(value: str) -> str:

@@ -6,7 +6,7 @@ changes anything; terminology concepts are written when the settings change.
 """
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections import Counter, defaultdict
 
 from medkb.ingest.mentions.discovery import salient_terms
@@ -97,7 +97,10 @@ def refresh_discovered_terms(con, lang: str) -> None:
 
 
 def discovered_concept_id(lang: str, label: str) -> str:
-    return f"disc:{lang}:" + re.sub(r"\W+", "_", label).strip("_")
+    """`disc:<lang>:` and the label with runs of other characters than letters, marks and digits as `_`
+    (Thai vowels and tone marks are marks, which `\\W` counts out: ยาเคมีบำบัด became ยาเคม_บ_าบ_ด)."""
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in label)
+    return f"disc:{lang}:" + "_".join(kept.split())
 
 
 def _find_discovered_mentions(con, lang: str, labels: list[tuple[str, str]]) -> None:

@@ -80,3 +80,27 @@ def test_a_label_shared_by_two_concepts_gives_both():
 def test_labels_too_short_or_numeric_are_not_matched():
     matcher = TermMatcher("ja", [("病", "X"), ("2", "Y"), ("糖尿病", "D")])
     assert len(matcher) == 1
+
+
+def test_abbreviation_shaped_labels_match_only_in_their_own_case():
+    # "as" and "age" are words; AS (ankylosing spondylitis) and AGE (acute gastroenteritis) are not.
+    labels = [("AS", "AS"), ("AGE", "AGE"), ("HbA1c", "A1C"), ("diabetes", "DM")]
+    text = "Patients as old as 40 with AS; age, AGE and Diabetes; hba1c and HbA1c."
+    assert found("en", labels, text) == [("AS", ("AS",)), ("AGE", ("AGE",)), ("Diabetes", ("DM",)), ("HbA1c", ("A1C",))]
+
+
+def test_labels_written_in_capitals_at_length_stay_case_insensitive():
+    assert found("en", [("ASTHMA", "A"), ("COVID-19", "C")], "Asthma and covid-19 and COVID-19.") == [
+        ("Asthma", ("A",)), ("COVID-19", ("C",))]
+
+
+def test_a_generic_word_alone_names_no_concept():
+    labels = [("disease", "DOID:4"), ("Huntington disease", "HD"), ("โรค", "T"), ("เบาหวาน", "DM")]
+    assert found("en", labels, "The disease is Huntington disease.") == [("Huntington disease", ("HD",))]
+    assert found("th", labels, "โรคนี้คือโรคเบาหวาน") == [("เบาหวาน", ("DM",))]
+
+
+def test_a_hyphen_and_a_space_are_the_same_to_the_matcher():
+    labels = [("ataxia telangiectasia", "AT"), ("Wiskott-Aldrich syndrome", "WAS")]
+    text = "ataxia-telangiectasia and Wiskott Aldrich syndrome"
+    assert found("en", labels, text) == [("ataxia-telangiectasia", ("AT",)), ("Wiskott Aldrich syndrome", ("WAS",))]

@@ -131,11 +131,11 @@ def test_a_huge_line_is_refused_naming_it(tmp_path: Path, suffix: str) -> None:
 
 
 def test_unsupported_suffix_is_refused(tmp_path: Path) -> None:
-    assert "unsupported file type" in read_error(tmp_path / "notes.docx", b"PK\x03\x04").problem
+    assert "unsupported file type" in read_error(tmp_path / "notes.doc", b"\xd0\xcf\x11\xe0").problem
 
 
 def test_supported_suffixes_cover_each_format_plain_and_gzipped() -> None:
-    formats = [".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".xml", ".nxml", ".jsonl", ".ndjson", ".pdf"]
+    formats = [".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".xml", ".nxml", ".jsonl", ".ndjson", ".pdf", ".docx"]
     assert set(SUPPORTED_SUFFIXES) == set(formats) | {suffix + ".gz" for suffix in formats}
 
 

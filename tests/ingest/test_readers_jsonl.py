@@ -181,3 +181,10 @@ def test_tico_sentences_in_swahili(shared_data: Path) -> None:
     assert [(d.doc_id, d.text) for d in result.documents] == [(r["id"], r["sw"]) for r in records]
     assert all(d.sections for d in result.documents)  # even a sentence that looks like a heading ("...:")
     assert all(set(d.metadata) == {"source_url", "en", "zh"} for d in result.documents)
+
+
+def test_a_beir_corpus_line_is_read_with_its_id(tmp_path: Path) -> None:
+    record = {"_id": "MED-10", "title": "Statin use and breast cancer", "text": "Statins were studied.", "metadata": {"url": "x"}}
+    document = read_one(tmp_path, record)
+    assert (document.doc_id, document.title, document.text) == ("MED-10", "Statin use and breast cancer", "Statins were studied.")
+    assert document.metadata == {"metadata": {"url": "x"}}

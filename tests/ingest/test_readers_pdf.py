@@ -99,3 +99,79 @@ def test_unreadable_pdf(tmp_path: Path, data: bytes) -> None:
 )
 def test_thai_sara_am_repair(extracted: str, repaired: str) -> None:
     assert repair_thai(extracted) == repaired
+
+
+def _paper(tmp_path: Path, pages: list[list[str]], title: str = "", header: str = "", footer: bool = False, font: str = "Helvetica") -> Path:
+    """A PDF with a running header and page-number footer on every page, as journals print them."""
+    canvas_module = pytest.importorskip("reportlab.pdfgen.canvas", reason="reportlab makes the PDF fixtures")
+    path = tmp_path / "paper.pdf"
+    canvas = canvas_module.Canvas(str(path))
+    if title:
+        canvas.setTitle(title)
+    for number, lines in enumerate(pages, start=1):
+        canvas.setFont(font, 10)
+        if header:
+            canvas.drawString(72, 800, header)
+        for row, line in enumerate(lines):
+            canvas.drawString(72, 760 - 16 * row, line)
+        if footer:
+            canvas.drawString(290, 40, f"- {number} -")
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+DRUGS = ("warfarin", "apixaban", "rivaroxaban", "dabigatran", "edoxaban")
+
+
+def body(page: int) -> list[str]:
+    return [f"Sentence {i} of the trial report on {DRUGS[page]} and bleeding." for i in range(6)]
+
+
+BODY = body(0)
+
+
+def test_running_headers_and_page_numbers_are_removed(tmp_path: Path) -> None:
+    path = _paper(tmp_path, [body(page) for page in range(4)], header="J Thromb Haemost 2020; 18: 1-10", footer=True)
+    [document] = read_path(path, ReadOptions(lang="en")).documents
+    assert "J Thromb Haemost" not in document.text and "- 2 -" not in document.text
+    assert all(line in document.text for page in range(4) for line in body(page))
+
+
+def test_a_header_on_two_pages_only_is_kept(tmp_path: Path) -> None:
+    path = _paper(tmp_path, [["Results", *body(1)], ["Results", *body(2)], ["Discussion", *body(3)], ["Methods", *body(4)]])
+    [document] = read_path(path, ReadOptions(lang="en")).documents
+    assert document.text.count("Results") == 2
+
+
+def test_words_split_at_a_line_end_are_joined_unless_the_text_hyphenates_them(tmp_path: Path) -> None:
+    lines = ["Patients on anticoagula-", "tion were seen at follow-", "up visits.", "Every follow-up visit was recorded."]
+    [document] = read_path(_paper(tmp_path, [lines]), ReadOptions(lang="en")).documents
+    assert "anticoagulation" in document.text and "anticoagula-" not in document.text
+    assert "follow-up visits" in document.text.replace("\n", " ")
+
+
+def test_the_reference_list_is_text_but_gives_no_passage(tmp_path: Path) -> None:
+    pages = [body(1), body(2), [*BODY[:3], "References", "1. Smith J, et al. Warfarin and bleeding. N Engl J Med 2001.", "2. Doe A. Bleeding. Lancet 2003."],
+             ["Appendix A", "Dose table for warfarin by INR."]]
+    [document] = read_path(_paper(tmp_path, pages), ReadOptions(lang="en")).documents
+    sectioned = " ".join(document.text[s.start : s.end] for s in document.sections)
+    assert "Smith J" in document.text and "Smith J" not in sectioned
+    assert "Dose table for warfarin" in sectioned and BODY[2] in sectioned
+
+
+def test_the_title_comes_from_the_metadata_unless_it_is_a_placeholder(tmp_path: Path) -> None:
+    titled = _paper(tmp_path, [BODY], title="Warfarin and bleeding: a trial")
+    assert read_path(titled, ReadOptions(lang="en")).documents[0].title == "Warfarin and bleeding: a trial"
+    placeholder = _paper(tmp_path, [BODY], title="Microsoft Word - trial_v3.docx")
+    assert read_path(placeholder, ReadOptions(lang="en")).documents[0].title == ""
+
+
+def test_japanese_in_a_cid_font_is_read_as_japanese(tmp_path: Path) -> None:
+    cidfonts = pytest.importorskip("reportlab.pdfbase.cidfonts")
+    from reportlab.pdfbase import pdfmetrics
+
+    pdfmetrics.registerFont(cidfonts.UnicodeCIDFont("HeiseiMin-W3"))
+    lines = ["気管支喘息の診断と治療", "吸入ステロイド薬を長期管理薬として用いる。"] * 3
+    [document] = read_path(_paper(tmp_path, [lines], font="HeiseiMin-W3"), ReadOptions(lang="ja")).documents
+    assert "吸入ステロイド薬を長期管理薬として用いる。" in document.text

@@ -109,3 +109,47 @@ def test_text_that_is_all_headings_is_kept_as_body(tmp_path: Path) -> None:
     path.write_text("Malengo ya utafiti huu ni kama yafuatayo:\n", encoding="utf-8")
     [document] = read_path(path, ReadOptions(lang="sw")).documents
     assert section_texts(document) == {(): "Malengo ya utafiti huu ni kama yafuatayo:"}
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("一、病原学特点", (2, "一、病原学特点")),
+        ("（一）传染源", (3, "（一）传染源")),
+        ("第一章 总则", (1, "第一章 总则")),
+        ("๑. การวินิจฉัย", (2, "๑. การวินิจฉัย")),
+        ("가. 진단 기준", (3, "가. 진단 기준")),
+        ("临床表现：", (9, "临床表现")),
+    ],
+)
+def test_headings_as_chinese_thai_and_korean_documents_number_them(line: str, heading: tuple[int, str]) -> None:
+    assert detect_heading(line) == heading
+
+
+@pytest.mark.parametrize("line", ["患者出现以下症状，需及时就医：", "The following patients should be referred to hospital at once:"])
+def test_a_clause_ending_in_a_colon_is_not_a_heading(line: str) -> None:
+    assert detect_heading(line) is None
+
+
+def test_chinese_numbering_styles_nest_in_the_order_the_document_uses_them(tmp_path: Path) -> None:
+    lines = [
+        "一、病原学特点",
+        "病毒对紫外线和热敏感。",
+        "二、流行病学特点",
+        "（一）传染源",
+        "主要是感染者。",
+        "（二）传播途径",
+        "1.呼吸道飞沫",
+        "经呼吸道飞沫传播。",
+        "三、临床特点",
+        "潜伏期1-14天，多为3-7天。",
+    ]
+    path = tmp_path / "protocol.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [document] = read_path(path, ReadOptions(lang="zh")).documents
+    assert section_texts(document) == {
+        ("一、病原学特点",): "病毒对紫外线和热敏感。",
+        ("二、流行病学特点", "（一）传染源"): "主要是感染者。",
+        ("二、流行病学特点", "（二）传播途径", "1.呼吸道飞沫"): "经呼吸道飞沫传播。",
+        ("三、临床特点",): "潜伏期1-14天，多为3-7天。",
+    }

@@ -111,3 +111,12 @@ def test_malformed_stanzas_are_errors_naming_the_line(tmp_path: Path, text: str,
     with pytest.raises(InputError) as error:
         load(tmp_path, text)
     assert error.value.problem == problem
+
+
+def test_mesh_and_omim_xrefs_of_the_disease_ontology_are_codes(shared_data: Path) -> None:
+    concepts = {c.concept_id: c for c in load_terminology(shared_data / "terms" / "en_disease_ontology_2016.obo").concepts}
+    huntington = concepts["DOID:12858"]
+    assert "D006816" in huntington.codes["mesh"].split("|")  # MSH:D006816, Huntington Disease
+    assert "143100" in huntington.codes["omim"].split("|")
+    with_mesh = sum(1 for c in concepts.values() if "mesh" in c.codes)
+    assert with_mesh > 2500  # 2,955 MSH xrefs in the file
