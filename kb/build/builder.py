@@ -25,7 +25,7 @@ from medkb.ingest.pipeline import IngestSettings, TermSource, process_file, term
 from medkb.ingest.readers import ReadOptions
 from medkb.ingest.segment import PassageSettings
 from medkb.kb.build.corpus_terms import refresh_abbreviation_concepts, refresh_discovered_terms, write_terminologies
-from medkb.kb.build.inputs import CorpusFile, find_corpus_files
+from medkb.kb.build.inputs import CorpusFile, find_corpus_files, unsupported_files
 from medkb.kb.build.parallel import Execution, file_parts, run_sharded
 from medkb.kb.build.shards import merge_shards
 from medkb.kb.build.writer import collision_problem, write_file_result
@@ -53,6 +53,7 @@ class BuildReport:
     files_reused: int = 0
     files_removed: int = 0
     skipped: list[dict] = field(default_factory=list)  # {"path", "problem"} for each unreadable file
+    ignored: list[dict] = field(default_factory=list)  # {"path", "reason"} for each file of a corpus folder no reader takes
     problems: list[dict] = field(default_factory=list)  # {"path", "problem"} for records left out of read files
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -125,6 +126,7 @@ def build(
     target.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(target):
         report = _Build(target, settings, files, strict, progress, started, execution).run()
+    report.ignored = unsupported_files(roots)
     report.unavailable = _unavailable(language.code)
     t = time.perf_counter()
     report.index = asdict(ensure_index(language.code, home, embedder, progress=progress, engine=engine))
@@ -259,6 +261,7 @@ class _Build:
             timings["corpus_terms_s"] = round(time.perf_counter() - t, 3)
             self.report.counts = database.table_counts(con)
             self._report_file_problems(con)
+            self._fail_if_nothing_was_read()
             timings["total_s"] = round(time.perf_counter() - self.started, 3)
             self._record_build(con)
             con.execute("COMMIT")
@@ -336,6 +339,13 @@ class _Build:
         if self.strict and problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             raise InputError(file.path, problems[0] + more)
+
+    def _fail_if_nothing_was_read(self) -> None:
+        """A store with no document is no knowledge base: the build fails, naming each file's problem, and
+        the previous store stays (an empty one used to replace it, and the index step then crashed)."""
+        if self.report.counts.get("documents", 0) == 0:
+            lines = "\n".join(f"  {entry['path']}: {entry['problem']}" for entry in self.report.skipped)
+            raise UsageError(f"no corpus file could be read, so the {self.settings.lang} store was left as it was:\n{lines}")
 
     @staticmethod
     def _record_file(con, file: CorpusFile, hashes: dict[str, str], status: str, problems: list[str]) -> None:

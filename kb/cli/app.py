@@ -59,6 +59,8 @@ def build(
         return
     for skipped in report.skipped:
         err.print(f"[yellow]skipped[/yellow] {skipped['path']}: {skipped['problem']}", highlight=False, soft_wrap=True)
+    for ignored in report.ignored:
+        err.print(f"[yellow]not read[/yellow] {ignored['path']}: {ignored['reason']}", highlight=False, soft_wrap=True)
     for problem in report.problems:
         err.print(f"[yellow]left out[/yellow] {problem['path']}: {problem['problem']}", highlight=False, soft_wrap=True)
     for step in report.unavailable:
@@ -67,7 +69,7 @@ def build(
     out.print(
         f"{report.lang}: {report.status} at {report.path} in {report.timings.get('total_s', 0):.1f}s: "
         f"{report.files_read} files read, {report.files_reused} reused, {report.files_removed} removed, "
-        f"{len(report.skipped)} skipped; {counts.get('documents', 0)} documents, {counts.get('passages', 0)} passages, "
+        f"{len(report.skipped)} skipped, {len(report.ignored)} not read; {counts.get('documents', 0)} documents, {counts.get('passages', 0)} passages, "
         f"{counts.get('concepts', 0)} concepts, {counts.get('mentions', 0)} mentions",
         highlight=False,
     )

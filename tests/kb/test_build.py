@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -136,7 +137,7 @@ def test_unknown_language_missing_and_empty_corpus_are_clear_errors(tmp_path, ho
     with pytest.raises(UsageError, match="corpus not found: .*nowhere"):
         medkb.build("th", corpus=[tmp_path / "nowhere"], home=home)
     (tmp_path / "empty").mkdir()
-    (tmp_path / "empty" / "notes.docx").write_bytes(b"PK")
+    (tmp_path / "empty" / "notes.rtf").write_bytes(b"{\\rtf1 notes}")
     with pytest.raises(UsageError, match="no corpus files in .*empty"):
         medkb.build("th", corpus=[tmp_path / "empty"], home=home)
     with pytest.raises(UsageError, match="terminology not found"):
@@ -192,3 +193,33 @@ def test_committing_on_the_way_and_matching_in_batches_give_the_same_store(thai_
     files[1].unlink()
     build_both()
     assert_same_store("th", tmp_path / "once", tmp_path / "often")
+
+
+def test_files_no_reader_takes_are_listed_with_the_reason(tmp_path, home):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(corpora.corpus_dir("th"), corpus)
+    (corpus / "figures.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (corpus / "old-guideline.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    report = medkb.build("th", corpus=[corpus], home=home, embedder=None)
+    assert [(Path(i["path"]).name, i["reason"]) for i in report.ignored] == [
+        ("figures.csv", "unsupported file type (.csv)"), ("old-guideline.doc", "unsupported file type (.doc)")]
+    assert report.to_dict()["ignored"] == report.ignored
+
+
+def test_a_build_that_reads_no_file_fails_and_keeps_the_previous_store(tmp_path, home):
+    good = tmp_path / "good"
+    shutil.copytree(corpora.corpus_dir("th"), good)
+    medkb.build("th", corpus=[good], home=home, embedder=None)
+    with database.open_existing("th", home) as con:
+        before = con.execute("SELECT doc_id, text FROM documents ORDER BY doc_id").fetchall()
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "scan.pdf").write_bytes(b"%PDF-1.7 not really")
+    (broken / "notes.docx").write_bytes(b"PK")
+    with pytest.raises(UsageError) as raised:
+        medkb.build("th", corpus=[broken], home=home, embedder=None)
+    message = str(raised.value)
+    assert message.startswith("no corpus file could be read, so the th store was left as it was:")
+    assert "notes.docx: not a Word document" in message and "scan.pdf: not a readable PDF" in message
+    with database.open_existing("th", home) as con:
+        assert con.execute("SELECT doc_id, text FROM documents ORDER BY doc_id").fetchall() == before
