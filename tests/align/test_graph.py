@@ -36,7 +36,7 @@ def test_the_stores_hold_every_relation_and_no_other(concepts, obo_home):
     """Each relation is read from its target's end under its inverse name, so a relation not in
     RELATIONS would break every query that reaches its target. The embedded corpora give no
     parents: the ontology's is_a gives broader and narrower."""
-    stored = {relation for home in (concepts, graph(obo_home)) for *_, relation in home.graph.edges(keys=True)}
+    stored = {relation for home in (concepts, graph(home=obo_home)) for *_, relation in home.graph.edges(keys=True)}
     assert stored == set(RELATIONS)
 
 
