@@ -16,6 +16,7 @@ Only the subject of a call is positional (the language, the query text, the term
 `home` and every option are keyword-only. Every result is a typed dataclass; `to_dict()` gives the
 JSON the command prints with `--json`.
 """
+
 from __future__ import annotations
 
 import sys
@@ -87,19 +88,38 @@ _LAZY = {
 # checks that the three agree).
 __all__ = [
     "__version__",
-    "build", "BuildReport",
-    "stats", "Stats",
+    "build",
+    "BuildReport",
+    "stats",
+    "Stats",
     "default_home",
-    "align", "AlignReport",
-    "eval_align", "AlignEvaluation",
-    "graph", "ConceptGraph", "Neighbor", "GraphStats",
-    "open", "KnowledgeBase", "query", "lookup", "Hit", "ConceptRecord",
-    "index", "Manifest",
-    "eval_retrieve", "RetrievalEvaluation",
+    "align",
+    "AlignReport",
+    "eval_align",
+    "AlignEvaluation",
+    "graph",
+    "ConceptGraph",
+    "Neighbor",
+    "GraphStats",
+    "open",
+    "KnowledgeBase",
+    "query",
+    "lookup",
+    "Hit",
+    "ConceptRecord",
+    "index",
+    "Manifest",
+    "eval_retrieve",
+    "RetrievalEvaluation",
     "serve",
-    "ask", "Answer", "ModelConfig",
-    "eval_reason", "ReasonEvaluation",
-    "MedkbError", "UsageError", "InputError",
+    "ask",
+    "Answer",
+    "ModelConfig",
+    "eval_reason",
+    "ReasonEvaluation",
+    "MedkbError",
+    "UsageError",
+    "InputError",
 ]
 
 

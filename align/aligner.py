@@ -11,6 +11,7 @@ per term over all candidates (how far above the typical candidate this one
 stands) before the weighted sum. Weights were chosen by cross-fitting on the
 development pairs (bench/align_quality.py reproduces the choice).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -97,8 +98,8 @@ class Aligner:
         fused = self.scores(terms, space, embedded)
         ranked: list[list[Match]] = []
         for start in range(0, len(terms), BATCH):
-            evidence = self.method_scores(terms[start:start + BATCH], space, _rows(embedded, start))
-            for row, scores in enumerate(fused[start:start + BATCH]):
+            evidence = self.method_scores(terms[start : start + BATCH], space, _rows(embedded, start))
+            for row, scores in enumerate(fused[start : start + BATCH]):
                 best = np.argsort(-scores, kind="stable")[:top]
                 ranked.append([self._match(space, i, float(scores[i]), {m: e[row] for m, e in evidence.items()}) for i in best])
         return ranked
@@ -110,7 +111,8 @@ class Aligner:
     @staticmethod
     def _match(space: CandidateSpace, index: int, score: float, rows: dict[str, np.ndarray]) -> Match:
         return Match(
-            space.candidates[index], score,
+            space.candidates[index],
+            score,
             {m: round(float(row[index]), 4) for m, row in rows.items()},
             {m: int(1 + np.count_nonzero(row > row[index])) for m, row in rows.items() if row[index] > 0 or m == "translation"},
         )
@@ -124,7 +126,7 @@ class Aligner:
         embedded = self.embed(terms, space) if embedded is None else embedded
         fused = np.empty((len(terms), len(space.candidates)), dtype=np.float32)
         for start in range(0, len(terms), BATCH):
-            fused[start:start + BATCH] = self.fuse(self.method_scores(terms[start:start + BATCH], space, _rows(embedded, start)))
+            fused[start : start + BATCH] = self.fuse(self.method_scores(terms[start : start + BATCH], space, _rows(embedded, start)))
         return compete(fused)
 
     def method_scores(self, terms: list[str], space: CandidateSpace, embedded: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
@@ -160,7 +162,7 @@ class Aligner:
 
 
 def _rows(embedded: dict[str, np.ndarray], start: int) -> dict[str, np.ndarray]:
-    return {name: vectors[start:start + BATCH] for name, vectors in embedded.items()}
+    return {name: vectors[start : start + BATCH] for name, vectors in embedded.items()}
 
 
 def compete(fused: np.ndarray, competitors: int = COMPETITORS) -> np.ndarray:

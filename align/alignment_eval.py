@@ -7,6 +7,7 @@ hash of the local term, and each fold is aligned with the others as extra
 knowledge: the setting of a user who holds part of a terminology's
 translations and aligns the rest.
 """
+
 from __future__ import annotations
 
 import zlib

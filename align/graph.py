@@ -9,6 +9,7 @@ once (a parent mentioned beside its child is `broader` and `related`), which a
 DiGraph would collapse into one. Edges keep the direction they were stored in;
 queries read them from either end, naming the relation as seen from that end.
 """
+
 from __future__ import annotations
 
 import json
@@ -139,10 +140,7 @@ class ConceptGraph:
             languages={lang: LanguageCounts(nodes[lang], edges[lang]) for lang in sorted(nodes)},
             relations=dict(sorted(Counter(relation for *_, relation in self.graph.edges(keys=True)).items())),
             clusters=nx.number_connected_components(same_as),
-            unaligned_local_concepts=sum(
-                1 for node, data in self.graph.nodes(data=True)
-                if data["lang"] != PIVOT and data["source"] and node not in same_as
-            ),
+            unaligned_local_concepts=sum(1 for node, data in self.graph.nodes(data=True) if data["lang"] != PIVOT and data["source"] and node not in same_as),
         )
 
     def resolve(self, term: str, lang: str) -> list[str]:
@@ -360,9 +358,7 @@ def _read_store(con, lang: str, graph: nx.MultiDiGraph, terms: dict[str, list[_L
     for concept_id, label_lang, text, norm, rank in labels.fetchall():
         names[concept_id].setdefault(label_lang, text)  # rows come best first
         terms[norm].append(_LabelEntry(label_lang, lang, concept_id, rank))
-    for source, target, relation, score, methods, evidence in con.execute(
-        "SELECT source, target, relation, score, methods, evidence FROM edges"
-    ).fetchall():
+    for source, target, relation, score, methods, evidence in con.execute("SELECT source, target, relation, score, methods, evidence FROM edges").fetchall():
         for end in (source, target):
             if end not in graph:  # a node no store has read yet, maybe none ever will
                 end_lang, concept_id = split_node(end)

@@ -5,6 +5,7 @@ English (the seed lexicon, terminologies given to `kb build`), and term pair
 files. Files under evaluation are excluded by content, so a terminology built
 into the store from the very file being measured cannot leak into the answer.
 """
+
 from __future__ import annotations
 
 import re

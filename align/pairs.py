@@ -1,4 +1,5 @@
 """Term pair files (a local and an English column) and English candidate lists, as TSV."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

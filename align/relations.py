@@ -12,6 +12,7 @@ pair, so that `WHERE source = ?` alone finds every edge of a concept in SQL.
   the concept it abbreviates; scored by how the corpus uses the short form.
 - related: concepts mentioned in the same passages more often than chance, scored by NPMI.
 """
+
 from __future__ import annotations
 
 from medkb.store.database import to_json

@@ -10,6 +10,7 @@ Evidence, kept on every `same_as` edge:
 A proposal is kept when the best English candidate leads the second by `margin` or more; otherwise
 the concept stays unaligned rather than being forced onto a wrong concept.
 """
+
 from __future__ import annotations
 
 import json
@@ -141,7 +142,8 @@ def _english_concepts(lang: str, home) -> dict[str, dict]:
 def _shared_id_edges(lang, local, english) -> list[tuple]:
     return [
         (node_id(lang, cid), node_id(PIVOT, cid), "same_as", 1.0, ["shared_id"], database.to_json({"shared_id": cid}))
-        for cid in sorted(local) if cid in english
+        for cid in sorted(local)
+        if cid in english
     ]
 
 
@@ -236,8 +238,19 @@ def _write(con, lang: str, edges: list[tuple], started, settings: dict) -> None:
     database.insert(con, "edges", edges)
     run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM align_runs").fetchone()[0]
     counts = dict(con.execute("SELECT relation, count(*) FROM edges GROUP BY relation").fetchall())
-    database.insert(con, "align_runs", [(
-        run_id, started, datetime.now(timezone.utc), lang, build["build_id"] if build else None,
-        database.to_json(settings), database.to_json(counts),
-    )])
+    database.insert(
+        con,
+        "align_runs",
+        [
+            (
+                run_id,
+                started,
+                datetime.now(timezone.utc),
+                lang,
+                build["build_id"] if build else None,
+                database.to_json(settings),
+                database.to_json(counts),
+            )
+        ],
+    )
     con.execute("COMMIT")

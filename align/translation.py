@@ -8,6 +8,7 @@ term's words (forward model) and the term's words by its English words
 (backward model); each side is a per-word average of log probabilities, so
 long and short labels compete fairly.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

@@ -6,6 +6,7 @@ the local sound system ("koronauirusu", "wairatkhoronaa"), so both sides are
 folded onto a coarse spelling that ignores the usual differences (c/k, v/b,
 l/r, ph/f, doubled letters) before rapidfuzz compares them.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The words that term translation learns from: content words, lightly normalised."""
+
 from __future__ import annotations
 
 from functools import lru_cache

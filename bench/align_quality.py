@@ -23,6 +23,7 @@ trained on Swahili or Yoruba: those cells are n/a (the combined default leaves i
 The code under align/ is hashed before and after every file; a table computed while it changed is
 flagged (each child imports the code anew, so its rows would mix versions).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -92,7 +93,10 @@ def run(name: str, data: Path, home: Path, folds: list[int]) -> dict:
     terms = data / "terms"
     out = subprocess.run(
         [sys.executable, "-c", CHILD, lang, str(terms / pairs), str(terms / candidates), str(home), json.dumps(METHODS), json.dumps(folds)],
-        check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT,  # progress goes to stderr
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,  # progress goes to stderr
     )
     rows = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
     results = {(r["folds"], r["method"]): r["result"] for r in rows if "method" in r}
@@ -169,12 +173,24 @@ def main() -> None:
         print(f"<!-- WARNING: {', '.join(sorted(changed))} changed during the run: the rows mix code versions; run again -->")
 
     if args.json:
-        args.json.write_text(json.dumps(
-            {"code": version, "changed_during_run": sorted(changed), "files": {name: {"lang": r["lang"], "max_rss_mb": r["max_rss_mb"],
-                    "results": [{"file": name, "folds": f, "method": m, "result": v} for (f, m), v in r["results"].items()]}
-             for name, r in runs.items()}},
-            indent=2, ensure_ascii=False,
-        ))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "code": version,
+                    "changed_during_run": sorted(changed),
+                    "files": {
+                        name: {
+                            "lang": r["lang"],
+                            "max_rss_mb": r["max_rss_mb"],
+                            "results": [{"file": name, "folds": f, "method": m, "result": v} for (f, m), v in r["results"].items()],
+                        }
+                        for name, r in runs.items()
+                    },
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ Peak RSS is read after the aligner runs. Then the same process times the floor: 
 the same terms and one matrix product with the candidates' USE vectors (read from a cache prepared
 outside the timing); rank / reference is how many times that floor the aligner takes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -102,10 +103,24 @@ print(json.dumps({"methods": list(aligner.methods), "terms": len(terms), "candid
 def run(config: str, data: Path, n: int, repeats: int, reference_cache: Path) -> dict:
     with tempfile.TemporaryDirectory() as cold_cache:
         out = subprocess.run(
-            [sys.executable, "-c", CHILD, LANG, str(data / TERMS), str(n), str(data / CANDIDATES),
-             json.dumps([str(data / k) for k in KNOWLEDGE]), json.dumps(CONFIGS[config]), str(repeats),
-             cold_cache, str(reference_cache)],
-            check=True, capture_output=True, text=True, cwd=ROOT,
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                LANG,
+                str(data / TERMS),
+                str(n),
+                str(data / CANDIDATES),
+                json.dumps([str(data / k) for k in KNOWLEDGE]),
+                json.dumps(CONFIGS[config]),
+                str(repeats),
+                cold_cache,
+                str(reference_cache),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
     return json.loads(out.stdout.strip().splitlines()[-1])
 

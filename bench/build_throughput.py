@@ -8,6 +8,7 @@ else: the ratio of build time to that floor is the cost of everything medkb adds
 matching, abbreviations, discovery, DuckDB). With `--workers` or `--cluster`, the builds run on
 a process pool or a Dask cluster; peak memory is then the building process's alone.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,7 +49,9 @@ def run(name: str, data: Path, options: dict) -> dict:
     with tempfile.TemporaryDirectory() as home:
         out = subprocess.run(
             [sys.executable, "-c", CHILD, lang, str(data / "corpora" / name), home, json.dumps([str(data / t) for t in terms]), json.dumps(options)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
     return json.loads(out.stdout.strip().splitlines()[-1])
 

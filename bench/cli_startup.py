@@ -11,6 +11,7 @@ would give the largest RSS of all children so far); on a machine others share, t
 close to what the wall time is on a quiet one. `kb` is run as `python -m medkb.kb.cli.app`, so that the medkb this
 interpreter imports (PYTHONPATH included) is the one measured.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,11 +52,17 @@ def measure(cases: dict[str, list[str]], runs: int) -> list[dict]:
     for name, args in cases.items():
         results = [run_once(args) for _ in range(runs)]
         wall = [r["wall"] for r in results]
-        rows.append({
-            "command": name, "median_s": statistics.median(wall), "min_s": min(wall), "max_s": max(wall),
-            "cpu_s": statistics.median(r["cpu"] for r in results), "max_rss_mb": max(r["rss"] for r in results),
-            "exit": sorted({r["exit"] for r in results}),
-        })
+        rows.append(
+            {
+                "command": name,
+                "median_s": statistics.median(wall),
+                "min_s": min(wall),
+                "max_s": max(wall),
+                "cpu_s": statistics.median(r["cpu"] for r in results),
+                "max_rss_mb": max(r["rss"] for r in results),
+                "exit": sorted({r["exit"] for r in results}),
+            }
+        )
     return rows
 
 

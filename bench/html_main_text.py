@@ -9,6 +9,7 @@ with each method and scores it against the reference's text: word-level precisio
 bags of words (a CJK character counts as a word), averaged over pages. The references are Readability.js's
 own output, which favours methods that work as it does (readability-lxml is its port).
 """
+
 from __future__ import annotations
 
 import argparse

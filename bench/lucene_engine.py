@@ -8,6 +8,7 @@ Run it in the lucene environment (README, "The Lucene engine"), on a store built
 concept postings, so the engine is the only difference. Query time: `KnowledgeBase.search`,
 k=10, median and p95 over TIMED queries, after WARMUP others (the JVM's compiler needs hundreds).
 """
+
 from __future__ import annotations
 
 import argparse

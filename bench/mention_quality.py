@@ -14,6 +14,7 @@ default (abbreviations and discovered terms on), and compares the store's diseas
 
 It prints the figures, the most frequent false positives and misses, and a JSON report with `--json`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,11 +92,16 @@ def measure(gold: dict, predicted: dict) -> dict:
     recall = n_gold_hit / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "documents": len(gold), "gold": n_gold, "predicted": n_pred,
-        "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+        "documents": len(gold),
+        "gold": n_gold,
+        "predicted": n_pred,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
         "concept_precision": round(n_concept_right / n_concept, 4) if n_concept else 0.0,
         "concept_judged": n_concept,
-        "false_positives": false_positives.most_common(25), "misses": misses.most_common(25),
+        "false_positives": false_positives.most_common(25),
+        "misses": misses.most_common(25),
     }
 
 
@@ -111,10 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         home = Path(work)
         build("en", corpus=[CORPUS / SPLITS[args.split]], terms=[ONTOLOGY], home=home, embedder=None)
         report = measure(gold_mentions(args.split), predicted_mentions(home))
-    print(f"NCBI disease corpus, {args.split}: {report['documents']} abstracts, {report['gold']} gold mentions, "
-          f"{report['predicted']} disease mentions")
-    print(f"precision {report['precision']:.3f}  recall {report['recall']:.3f}  F1 {report['f1']:.3f}  "
-          f"concept precision {report['concept_precision']:.3f} (of {report['concept_judged']} judged)")
+    print(f"NCBI disease corpus, {args.split}: {report['documents']} abstracts, {report['gold']} gold mentions, {report['predicted']} disease mentions")
+    print(
+        f"precision {report['precision']:.3f}  recall {report['recall']:.3f}  F1 {report['f1']:.3f}  "
+        f"concept precision {report['concept_precision']:.3f} (of {report['concept_judged']} judged)"
+    )
     print("most frequent false positives:", ", ".join(f"{t} ({n})" for t, n in report["false_positives"][:15]))
     print("most frequent misses:", ", ".join(f"{t} ({n})" for t, n in report["misses"][:15]))
     if args.json:

@@ -18,6 +18,7 @@ expansion. Last, the passages embedded per second by each embedder, in one proce
 is built on the first run and kept in WORK (default: a folder under the system temp dir), so a
 second run only searches.
 """
+
 from __future__ import annotations
 
 import argparse

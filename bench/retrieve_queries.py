@@ -15,6 +15,7 @@ that asks it (the same question, compared case- and space-insensitively, is aske
 collections: "What is (are) breast cancer ?"). One question in MEDQUAD_SHARE, chosen by a stable
 hash of the question, keeps the file small enough to run in minutes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,10 @@ def nando_queries(data: Path) -> dict[str, list[dict]]:
         labels = {row["id"]: row for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
     documents = [json.loads(line) for line in open(data / "corpora" / "ja_nando" / "mhlw_documents.jsonl", encoding="utf-8")]
     filed = [d for d in documents if d["nando_id"] in labels]
-    seen = {"ja": Counter(labels[d["nando_id"]]["ja_label"] for d in documents if d["nando_id"] in labels),
-            "en": Counter(labels[d["nando_id"]]["en_label"] for d in documents if d["nando_id"] in labels)}
+    seen = {
+        "ja": Counter(labels[d["nando_id"]]["ja_label"] for d in documents if d["nando_id"] in labels),
+        "en": Counter(labels[d["nando_id"]]["en_label"] for d in documents if d["nando_id"] in labels),
+    }
     queries: dict[str, list[dict]] = {"ja": [], "en": []}
     for doc in filed:
         label = labels[doc["nando_id"]]

@@ -38,6 +38,7 @@ Each size runs in its own child process, so that its peak memory (max RSS) is it
 "medkb" is the peak after opening the knowledge base and running every medkb search, before
 the references are loaded; the build of the synthetic store runs in another child.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -84,6 +85,7 @@ GIVEN_ENV = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "O
 
 
 # ---------------------------------------------------------------- synthetic data
+
 
 def generate(vocab: Vocabulary, size: int, seed: int, folder: Path) -> tuple[list[tuple], np.ndarray]:
     """Write the passages as a TSV for DuckDB (id, document, ordinal, text, space-joined tokens) and
@@ -172,11 +174,26 @@ def write_store(home: Path, vocab: Vocabulary, size: int, seed: int, folder: Pat
         )
         database.insert(con, "mentions", mentions)
         counts = database.table_counts(con)
-        database.insert(con, "builds", [(
-            1, started, time.strftime("%Y-%m-%d %H:%M:%S"), __version__, SCHEMA_VERSION, LANG,
-            database.to_json(asdict(settings)), f"synthetic-g{GENERATOR}-n{size}-s{seed}",
-            database.to_json({"synthetic": True}), database.to_json(counts), "{}", "{}",
-        )])
+        database.insert(
+            con,
+            "builds",
+            [
+                (
+                    1,
+                    started,
+                    time.strftime("%Y-%m-%d %H:%M:%S"),
+                    __version__,
+                    SCHEMA_VERSION,
+                    LANG,
+                    database.to_json(asdict(settings)),
+                    f"synthetic-g{GENERATOR}-n{size}-s{seed}",
+                    database.to_json({"synthetic": True}),
+                    database.to_json(counts),
+                    "{}",
+                    "{}",
+                )
+            ],
+        )
         con.execute("CHECKPOINT")
     os.remove(folder / "passages.tsv")
     return topics
@@ -192,6 +209,7 @@ def reference_corpus(vocab: Vocabulary, folder: Path) -> list[list[str]]:
 
 
 # ---------------------------------------------------------------- children
+
 
 def build_child(spec: dict) -> dict:
     import medkb.retrieve.dense
@@ -216,8 +234,15 @@ def build_child(spec: dict) -> dict:
     # The vectors and the reference corpus are in generation order: the index must be too.
     ids = load_index(LANG, home).passage_ids
     assert ids == [f"syn{r // DOC_PASSAGES:07d}#{r % DOC_PASSAGES}" for r in range(size)], "index rows are not in generation order"
-    return {"size": size, "store_s": store_s, "vectors_s": vectors_s, "index_s": index_s, "manifest": asdict(manifest),
-            "tokens": int(np.load(folder / "offsets.npy")[-1]), "max_rss_mb": peak_rss_mb()}
+    return {
+        "size": size,
+        "store_s": store_s,
+        "vectors_s": vectors_s,
+        "index_s": index_s,
+        "manifest": asdict(manifest),
+        "tokens": int(np.load(folder / "offsets.npy")[-1]),
+        "max_rss_mb": peak_rss_mb(),
+    }
 
 
 def query_child(spec: dict) -> dict:
@@ -369,6 +394,7 @@ class Stopwatch:
 
 # ---------------------------------------------------------------- parent
 
+
 def run_child(kind: str, spec: dict) -> dict:
     out = subprocess.run([sys.executable, __file__, "--child", kind, json.dumps(spec)], check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -411,12 +437,16 @@ def notes(results: list[dict], args) -> list[str]:
     load = f"load average {results[0]['load_before']:.1f} before, {os.getloadavg()[0]:.1f} after" if results else ""
     given = ", ".join(f"{k}={v}" for k, v in GIVEN_ENV.items())
     policy = {r["query"].get("omp_wait_policy") for r in results}
-    out = ["", f"Machine: {os.cpu_count()} cores, {load}; environment: {given or 'no OMP_*/OPENBLAS_* variables set'}; "
-           f"OpenMP wait policy in the searching processes: {', '.join(map(str, sorted(policy, key=str)))}.",
-           "", f"Queries: {args.queries} (lexicon labels, labels + passage words, passage words), k=10, seed {args.seed}; "
-           f"each mode warmed up on {args.warmup} queries first. The medkb/bm25s ratio compares runs interleaved query by query; "
-           "medkb rows' RSS is the child's peak after opening the knowledge base and "
-           f"every medkb search ({args.embedder} loaded), before any reference."]
+    out = [
+        "",
+        f"Machine: {os.cpu_count()} cores, {load}; environment: {given or 'no OMP_*/OPENBLAS_* variables set'}; "
+        f"OpenMP wait policy in the searching processes: {', '.join(map(str, sorted(policy, key=str)))}.",
+        "",
+        f"Queries: {args.queries} (lexicon labels, labels + passage words, passage words), k=10, seed {args.seed}; "
+        f"each mode warmed up on {args.warmup} queries first. The medkb/bm25s ratio compares runs interleaved query by query; "
+        "medkb rows' RSS is the child's peak after opening the knowledge base and "
+        f"every medkb search ({args.embedder} loaded), before any reference.",
+    ]
     for r in results:
         b, q, size = r["build"], r["query"], r["size"]
         cached = " (cached)" if r["cached"] else ""
@@ -431,8 +461,10 @@ def notes(results: list[dict], args) -> list[str]:
         )
         if "ann_recall_by_kind" in q:
             by_kind = ", ".join(f"{kind} {recall:.3f}" for kind, recall in q["ann_recall_by_kind"].items())
-            out.append(f"  - ANN recall@10 against exact search by query kind: {by_kind}; exact {stats(q['dense_exact'])['median']:.1f} ms "
-                       f"against ANN {stats(q['dense_ann'])['median']:.1f} ms a query (median, query vector given)")
+            out.append(
+                f"  - ANN recall@10 against exact search by query kind: {by_kind}; exact {stats(q['dense_exact'])['median']:.1f} ms "
+                f"against ANN {stats(q['dense_ann'])['median']:.1f} ms a query (median, query vector given)"
+            )
         for mode, parts in q["parts"].items():
             total = float(np.mean(q["medkb"][mode]))
             named = ", ".join(f"{name} {ms:.2f}" for name, ms in sorted(parts.items(), key=lambda item: -item[1]) if ms >= 0.005)
@@ -448,9 +480,11 @@ def notes(results: list[dict], args) -> list[str]:
         q = at_100k[0]["query"]
         hybrid = stats(q["medkb"]["hybrid"])["median"]
         parts = q["parts"]["hybrid"]
-        out.append(f"- Goal hybrid median < {GOAL_HYBRID_MS:g} ms at 100,000: **{'met' if hybrid < GOAL_HYBRID_MS else 'missed'}** "
-                   f"({hybrid:.1f} ms; mean parts: query embedding {parts.get('embed query', 0):.1f} ms, dense scores {parts.get('dense scores', 0):.1f} ms, "
-                   f"everything else {float(np.mean(q['medkb']['hybrid'])) - parts.get('embed query', 0) - parts.get('dense scores', 0):.1f} ms)")
+        out.append(
+            f"- Goal hybrid median < {GOAL_HYBRID_MS:g} ms at 100,000: **{'met' if hybrid < GOAL_HYBRID_MS else 'missed'}** "
+            f"({hybrid:.1f} ms; mean parts: query embedding {parts.get('embed query', 0):.1f} ms, dense scores {parts.get('dense scores', 0):.1f} ms, "
+            f"everything else {float(np.mean(q['medkb']['hybrid'])) - parts.get('embed query', 0) - parts.get('dense scores', 0):.1f} ms)"
+        )
     return out
 
 
@@ -464,16 +498,27 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--embedder", choices=BUILT_IN, default=passage_embedder(LANG),
-                        help="the embedder whose vector size and topic embeddings the synthetic passage vectors take, "
-                        "and which embeds the queries (default: the project's default for English, if installed)")
+    parser.add_argument(
+        "--embedder",
+        choices=BUILT_IN,
+        default=passage_embedder(LANG),
+        help="the embedder whose vector size and topic embeddings the synthetic passage vectors take, "
+        "and which embeds the queries (default: the project's default for English, if installed)",
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "medkb-retrieve-speed",
-                        help="where synthetic stores are cached (by embedder, size, seed, generator and index version, "
-                        "and dense index kind)")
-    parser.add_argument("--ann-min-passages", type=int, default=ANN_MIN_PASSAGES,
-                        help="the size from which the index adds its approximate vector index (default: retrieve.dense's, "
-                        f"{ANN_MIN_PASSAGES:,}); lower it to measure the approximate index on a small store")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "medkb-retrieve-speed",
+        help="where synthetic stores are cached (by embedder, size, seed, generator and index version, and dense index kind)",
+    )
+    parser.add_argument(
+        "--ann-min-passages",
+        type=int,
+        default=ANN_MIN_PASSAGES,
+        help="the size from which the index adds its approximate vector index (default: retrieve.dense's, "
+        f"{ANN_MIN_PASSAGES:,}); lower it to measure the approximate index on a small store",
+    )
     parser.add_argument("--no-rank-bm25", action="store_true", help="leave the rank-bm25 reference out")
     parser.add_argument("--json", type=Path, help="write every measurement here")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)

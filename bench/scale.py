@@ -27,6 +27,7 @@ Each step runs in a child process; its peak memory is the largest total resident
 child and every process it started (pool workers, the Dask cluster, the JVM), sampled every
 0.2 s by the parent.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,6 +53,7 @@ DEPTH = 100  # passages a ranker hands to fusion
 
 
 # ---------------------------------------------------------------- children
+
 
 def build_child(spec: dict) -> dict:
     import medkb
@@ -146,8 +148,10 @@ def dense_child(spec: dict) -> dict:
     ann_runs = [timed(lambda v: top_k(approximate.scores(v, depth=DEPTH), DEPTH), v) for v in query_vectors]
     shutil.rmtree(folder)
     return {
-        "embedder": embedder, "ann_build_s": ann_build_s,
-        "exact": [ms for ms, _ in exact_runs], "ann": [ms for ms, _ in ann_runs],
+        "embedder": embedder,
+        "ann_build_s": ann_build_s,
+        "exact": [ms for ms, _ in exact_runs],
+        "ann": [ms for ms, _ in ann_runs],
         "recall_at_10": float(np.mean([recall(a[:10], e[:10]) for (_, a), (_, e) in zip(ann_runs, exact_runs)])),
         "recall_at_100": float(np.mean([recall(a, e) for (_, a), (_, e) in zip(ann_runs, exact_runs)])),
     }
@@ -161,6 +165,7 @@ CHILDREN = {"build": build_child, "index": index_child, "search": search_child, 
 
 
 # ---------------------------------------------------------------- parent
+
 
 def run_child(kind: str, spec: dict) -> dict:
     """Run one step in a child process and add its peak memory, with every process it started."""
@@ -230,8 +235,14 @@ def measure(size: int, args, query_files: list[Path]) -> dict:
         measure_engines(size, args, homes, query_files, result)
     if "dense" in args.steps and args.embedder:
         log(f"{size}: dense, exact and approximate")
-        spec = {"seed": args.seed, "embedder": args.embedder, "topics": str(folder / "topics.npy"), "queries": str(query_files[0]),
-                "warmup": str(query_files[1]), "folder": str(args.work / f"dense-n{size}")}
+        spec = {
+            "seed": args.seed,
+            "embedder": args.embedder,
+            "topics": str(folder / "topics.npy"),
+            "queries": str(query_files[0]),
+            "warmup": str(query_files[1]),
+            "folder": str(args.work / f"dense-n{size}"),
+        }
         result["dense"] = run_child("dense", spec)
     if not args.keep:
         for home in homes.values():
@@ -269,12 +280,16 @@ def measure_engines(size: int, args, homes: dict, query_files: list[Path], resul
 def report(results: list[dict], args) -> list[str]:
     """Markdown tables of the steps measured, and the conditions of the run."""
     built = [r for r in results if r["builds"]]
-    footer = (f"Machine: {os.cpu_count()} cores; load average before each size: "
-              + ", ".join(f"{r['size']:,}: {r['load_before']:.1f}" for r in results) + f", after: {os.getloadavg()[0]:.1f}. "
-              f"{args.queries} queries (seed {args.seed}), {args.warmup} other queries to warm up each mode.")
+    footer = (
+        f"Machine: {os.cpu_count()} cores; load average before each size: "
+        + ", ".join(f"{r['size']:,}: {r['load_before']:.1f}" for r in results)
+        + f", after: {os.getloadavg()[0]:.1f}. "
+        f"{args.queries} queries (seed {args.seed}), {args.warmup} other queries to warm up each mode."
+    )
     if built:
-        footer += " Stores of the three builds hold the same row counts: " + ", ".join(
-            f"{r['size']:,}: {'yes' if r['same_counts'] else 'NO'}" for r in built) + "."
+        footer += (
+            " Stores of the three builds hold the same row counts: " + ", ".join(f"{r['size']:,}: {'yes' if r['same_counts'] else 'NO'}" for r in built) + "."
+        )
     return build_table(built) + search_table(results) + dense_table(results, args.embedder) + [footer]
 
 
@@ -284,11 +299,22 @@ def build_table(results: list[dict]) -> list[str]:
         one = r["builds"]["1"]["seconds"]
         for name, b in r["builds"].items():
             how = {"1": "1 worker", "n": f"{r['workers']} workers", "dask": f"Dask, local, {r['workers']} workers"}[name]
-            lines.append(f"| {r['size']:,} | {how} | {b['timings'].get('ingest_s', 0):.0f} | {b['seconds']:.0f} | "
-                         f"{r['size'] / b['seconds']:.0f} | {one / b['seconds']:.2f}x | {b['peak_mb']:.0f} |")
-    return ["### Build (ingest: read, segment, match; the store written; the bm25s index)", "",
+            lines.append(
+                f"| {r['size']:,} | {how} | {b['timings'].get('ingest_s', 0):.0f} | {b['seconds']:.0f} | "
+                f"{r['size'] / b['seconds']:.0f} | {one / b['seconds']:.2f}x | {b['peak_mb']:.0f} |"
+            )
+    return (
+        [
+            "### Build (ingest: read, segment, match; the store written; the bm25s index)",
+            "",
             "| passages | how | ingest s | build s | passages/s | vs 1 worker | peak memory MB |",
-            "|---:|---|---:|---:|---:|---:|---:|", *lines, ""] if lines else []
+            "|---:|---|---:|---:|---:|---:|---:|",
+            *lines,
+            "",
+        ]
+        if lines
+        else []
+    )
 
 
 def search_table(results: list[dict]) -> list[str]:
@@ -297,13 +323,24 @@ def search_table(results: list[dict]) -> list[str]:
         for engine, s in r["search"].items():
             i, bm25, hybrid = r["index"][engine], stats(s["bm25"]), stats(s["hybrid"])
             own, paired = stats(s["paired"]["raw"])["median"], stats(s["paired"]["medkb"])["median"]
-            lines.append(f"| {r['size']:,} | {engine} | {i['seconds']:.0f} | {i['index_mb']:.0f} | {i['peak_mb']:.0f} | "
-                         f"{bm25['median']:.2f} ({bm25['p95']:.2f}) | {hybrid['median']:.2f} ({hybrid['p95']:.2f}) | "
-                         f"{own:.2f} | {paired / own:.2f}x | {s['peak_mb']:.0f} |")
-    return ["### Index and search (bm25 mode, k=10; hybrid adds the query's concepts)", "",
+            lines.append(
+                f"| {r['size']:,} | {engine} | {i['seconds']:.0f} | {i['index_mb']:.0f} | {i['peak_mb']:.0f} | "
+                f"{bm25['median']:.2f} ({bm25['p95']:.2f}) | {hybrid['median']:.2f} ({hybrid['p95']:.2f}) | "
+                f"{own:.2f} | {paired / own:.2f}x | {s['peak_mb']:.0f} |"
+            )
+    return (
+        [
+            "### Index and search (bm25 mode, k=10; hybrid adds the query's concepts)",
+            "",
             "| passages | engine | index s | index MB | index peak MB | bm25 median (p95) ms | hybrid median (p95) ms | "
             "engine's own search median ms | medkb / own | search peak MB |",
-            "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|", *lines, ""] if lines else []
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            *lines,
+            "",
+        ]
+        if lines
+        else []
+    )
 
 
 def dense_table(results: list[dict], embedder: str) -> list[str]:
@@ -311,12 +348,23 @@ def dense_table(results: list[dict], embedder: str) -> list[str]:
     for r in (r for r in results if "dense" in r):
         d = r["dense"]
         e, a = stats(d["exact"]), stats(d["ann"])
-        lines.append(f"| {r['size']:,} | {e['median']:.2f} ({e['p95']:.2f}) | {a['median']:.2f} ({a['p95']:.2f}) | "
-                     f"{e['median'] / a['median']:.1f}x | {d['recall_at_10']:.3f} | {d['recall_at_100']:.3f} | "
-                     f"{d['ann_build_s']:.0f} | {d['peak_mb']:.0f} |")
-    return [f"### Dense: approximate (faiss IVF,SQ8, re-scored) against exact, {embedder} query vectors, top 100", "",
+        lines.append(
+            f"| {r['size']:,} | {e['median']:.2f} ({e['p95']:.2f}) | {a['median']:.2f} ({a['p95']:.2f}) | "
+            f"{e['median'] / a['median']:.1f}x | {d['recall_at_10']:.3f} | {d['recall_at_100']:.3f} | "
+            f"{d['ann_build_s']:.0f} | {d['peak_mb']:.0f} |"
+        )
+    return (
+        [
+            f"### Dense: approximate (faiss IVF,SQ8, re-scored) against exact, {embedder} query vectors, top 100",
+            "",
             "| passages | exact median (p95) ms | ANN median (p95) ms | speed-up | recall@10 | recall@100 | ANN build s | peak MB |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|", *lines, ""] if lines else []
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            *lines,
+            "",
+        ]
+        if lines
+        else []
+    )
 
 
 def query_file(work: Path, corpus_seed: int, n: int, seed: int) -> Path:
@@ -335,11 +383,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=ENGINES)
     parser.add_argument("--steps", nargs="+", default=list(STEPS), choices=STEPS, help="what to measure (engines index the one-worker build's store)")
-    parser.add_argument("--embedder", default=passage_embedder(LANG), help="the embedder whose vectors the dense step imitates and whose "
-                        "query vectors it searches with (default: the project's default for English, if installed; '' to skip)")
+    parser.add_argument(
+        "--embedder",
+        default=passage_embedder(LANG),
+        help="the embedder whose vectors the dense step imitates and whose "
+        "query vectors it searches with (default: the project's default for English, if installed; '' to skip)",
+    )
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--warmup", type=int, default=500, help="queries, other than the timed ones, run before timing each "
-                        "mode (the JVM's compiler needs hundreds before Lucene's times settle)")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=500,
+        help="queries, other than the timed ones, run before timing each mode (the JVM's compiler needs hundreds before Lucene's times settle)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-dask", action="store_true", help="leave the Dask build out")
     parser.add_argument("--keep", action="store_true", help="keep the built homes under --work")

@@ -11,6 +11,7 @@ embedder's real query vectors true neighbours, as an approximate index needs to 
 Run alone, it writes such a corpus for `kb build` by hand, its passages' topics and queries over it:
     python bench/synthetic.py --out DIR [--size 10000] [--queries 300] [--seed 0]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -93,8 +94,6 @@ def queries(vocab: Vocabulary, n: int, seed: int) -> list[dict]:
             parts += [vocab.words[j] for j in rng.choice(len(vocab.words), size=count, p=vocab.weights)]
         out.append({"text": " ".join(parts), "kind": kind})
     return out
-
-
 
 
 def write_corpus(vocab: Vocabulary, size: int, seed: int, folder: Path, doc_passages: int = 10, file_docs: int = 500) -> np.ndarray:
@@ -206,8 +205,17 @@ def main() -> None:
     np.save(args.out / "topics.npy", topics)
     asked = queries(vocab, args.queries, args.seed)
     (args.out / "queries.json").write_text(json.dumps(asked))
-    print(json.dumps({"passages": len(topics), "files": len(list((args.out / "files").glob("*.jsonl"))),
-                      "passages_with_a_concept": int((topics < len(vocab.concepts)).sum()), "queries": len(asked), "corpus": str(args.out / "files")}))
+    print(
+        json.dumps(
+            {
+                "passages": len(topics),
+                "files": len(list((args.out / "files").glob("*.jsonl"))),
+                "passages_with_a_concept": int((topics < len(vocab.concepts)).sum()),
+                "queries": len(asked),
+                "corpus": str(args.out / "files"),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

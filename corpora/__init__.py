@@ -2,6 +2,7 @@
 
 Illustrations written for medkb's tests and demos: not clinical advice.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@
 that it can run in worker processes, or on a cluster, unchanged: the
 terminology matcher is rebuilt from the settings once per process.
 """
+
 from __future__ import annotations
 
 import re
@@ -139,19 +140,11 @@ def process_document(doc_id: str, document: Document, settings: IngestSettings) 
 def _passage_tokens(passage: Passage, tokens: list[Token], starts: list[int]) -> list[Token]:
     """The document's tokens inside a passage, with offsets into the passage text."""
     first, last = bisect_left(starts, passage.start), bisect_left(starts, passage.end)
-    return [
-        Token(t.start - passage.start, t.end - passage.start, t.norm, t.is_word)
-        for t in tokens[first:last]
-        if t.end <= passage.end
-    ]
+    return [Token(t.start - passage.start, t.end - passage.start, t.norm, t.is_word) for t in tokens[first:last] if t.end <= passage.end]
 
 
 def _mentions(passage: Passage, matches: list[Match], method: str) -> list[Mention]:
-    return [
-        Mention(concept_id, passage.passage_id, m.start, m.end, passage.text[m.start : m.end], method)
-        for m in matches
-        for concept_id in m.concept_ids
-    ]
+    return [Mention(concept_id, passage.passage_id, m.start, m.end, passage.text[m.start : m.end], method) for m in matches for concept_id in m.concept_ids]
 
 
 def abbreviation_concept_id(long_form: str) -> str:
@@ -196,5 +189,3 @@ def terminology_matcher(settings: IngestSettings) -> TermMatcher:
         if label.lang == settings.lang
     ]
     return TermMatcher(settings.lang, labels)
-
-

@@ -1,4 +1,5 @@
 """Spans of a text, as character offsets: what readers' sections and segmenters' sentences are."""
+
 from __future__ import annotations
 
 

@@ -7,6 +7,7 @@ does not serve or an unknown concept. Every error body is {"detail": ...}.
 
 There is no authentication: the server listens on 127.0.0.1 unless told otherwise.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -63,7 +64,9 @@ def create_app(*, home: str | Path | None = None, langs: list[str] | None = None
             base.close()
 
     app = FastAPI(
-        title="medkb", version=__version__, lifespan=lifespan,
+        title="medkb",
+        version=__version__,
+        lifespan=lifespan,
         description="Concept-level, cross-lingual search of multilingual clinical knowledge bases.",
     )
     app.add_exception_handler(MedkbError, _refused)

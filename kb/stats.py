@@ -1,4 +1,5 @@
 """`kb stats`: what a built store holds."""
+
 from __future__ import annotations
 
 import json
@@ -75,7 +76,5 @@ def stats(lang: str, *, home: str | Path | None = None, top: int = 10) -> Stats:
             concepts_by_source=by_source,
             mentions_by_method=by_method,
             top_concepts=[MentionedConcept(c, label, n) for c, label, n in top_concepts],
-            last_build=LastBuild(
-                build["build_id"], build["finished_at"].isoformat(timespec="seconds"), build["tool_version"], json.loads(build["timings"])
-            ),
+            last_build=LastBuild(build["build_id"], build["finished_at"].isoformat(timespec="seconds"), build["tool_version"], json.loads(build["timings"])),
         )

@@ -1,4 +1,5 @@
 """`kb.ask`: one question through the pipeline (the Python side of `kb ask`)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,10 +30,20 @@ def english_version(question: Question, text: str | None, options: list[str] | N
 
 
 def ask(
-    question: str, lang: str, *, options: list[str] | None = None, premise: str | None = None,
-    english: str | None = None, english_options: list[str] | None = None, english_premise: str | None = None,
-    home: str | Path | None = None, direct: bool = False, passages: int = PASSAGES,
-    trace: str | Path | None = None, cache: bool = True, **settings: Any,
+    question: str,
+    lang: str,
+    *,
+    options: list[str] | None = None,
+    premise: str | None = None,
+    english: str | None = None,
+    english_options: list[str] | None = None,
+    english_premise: str | None = None,
+    home: str | Path | None = None,
+    direct: bool = False,
+    passages: int = PASSAGES,
+    trace: str | Path | None = None,
+    cache: bool = True,
+    **settings: Any,
 ) -> Answer:
     """Answer a clinical question with the co-reasoning pipeline over an OpenAI-compatible model.
 

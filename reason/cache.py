@@ -1,4 +1,5 @@
 """Model replies on disk, keyed by model, messages and parameters: a re-run asks nothing again."""
+
 from __future__ import annotations
 
 import hashlib

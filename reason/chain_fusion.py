@@ -7,6 +7,7 @@ first local concept goes before the step of the first paired one). When nothing
 pairs at all, each goes to the relative position in the English chain that it had
 in the local one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -9,6 +9,7 @@ it and pairs with nothing through it. Only a local concept the graph cannot pair
 compared by embedding similarity, with the English concepts the graph left unpaired,
 and kept unpaired below a threshold: such a concept is local knowledge, placed by fusion.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

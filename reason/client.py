@@ -7,6 +7,7 @@ structured output asked as a JSON schema, falling back to JSON mode and then to
 plain text on servers that refuse it; a reply cut at `max_tokens` asked again
 with more room; an on-disk cache; and a record of every request for the trace.
 """
+
 from __future__ import annotations
 
 import random
@@ -108,8 +109,9 @@ class ChatClient:
         cached = self._cache.get(key) if self._cache else None
         started = time.perf_counter()
         reply = Reply(**cached, cached=True) if cached else self._send(entry)
-        entry.update(content=reply.content, finish_reason=reply.finish_reason, usage=reply.usage, cached=reply.cached,
-                     seconds=round(time.perf_counter() - started, 4))
+        entry.update(
+            content=reply.content, finish_reason=reply.finish_reason, usage=reply.usage, cached=reply.cached, seconds=round(time.perf_counter() - started, 4)
+        )
         if self._cache and not cached and reply.finish_reason != "length":
             self._cache.put(key, {"content": reply.content, "finish_reason": reply.finish_reason, "usage": reply.usage})
         return reply
@@ -124,8 +126,7 @@ class ChatClient:
             except (self._errors.APIConnectionError, self._errors.RateLimitError, self._errors.InternalServerError) as error:
                 if attempt == self.config.max_retries:
                     raise ModelError(
-                        f"the model endpoint {self.config.base_url or 'api.openai.com'} failed {attempt + 1} times; "
-                        f"last: {_describe(error)}"
+                        f"the model endpoint {self.config.base_url or 'api.openai.com'} failed {attempt + 1} times; last: {_describe(error)}"
                     ) from error
                 wait = self._wait(error, attempt)
                 entry["attempts"].append({"error": _describe(error), "waited_s": round(wait, 3)})

@@ -1,4 +1,5 @@
 """How to reach the model: endpoint, credentials, limits and sampling, from arguments or the environment."""
+
 from __future__ import annotations
 
 import os

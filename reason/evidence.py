@@ -1,6 +1,7 @@
 """Concept-driven retrieval: the question and every step of the fused chain search the local and
 English knowledge bases; the hits are fused by reciprocal rank, de-duplicated, ordered
 deterministically and labelled with ids the synthesis cites."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

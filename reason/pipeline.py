@@ -2,6 +2,7 @@
 parallel, abstract both traces into concept chains, pair the concepts through the knowledge bases,
 fuse the chains by position, retrieve local and English evidence by concept, and synthesise a cited
 answer in the local language. Every stage's output is validated and recorded in a trace."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -44,9 +45,13 @@ class Answer:
 
     def to_dict(self) -> dict:
         return {
-            "question": self.question.to_dict(), "method": self.method, "answer": self.answer,
-            "rationale": self.rationale, "citations": self.citations,
-            "passages": [p.to_dict() for p in self.passages], "chain": [s.to_dict() for s in self.chain],
+            "question": self.question.to_dict(),
+            "method": self.method,
+            "answer": self.answer,
+            "rationale": self.rationale,
+            "citations": self.citations,
+            "passages": [p.to_dict() for p in self.passages],
+            "chain": [s.to_dict() for s in self.chain],
             "links": [link.to_dict() for link in self.links],
             "english": self.english.to_dict() if self.english else None,
             "totals": self.trace.totals() if self.trace else None,
@@ -57,8 +62,15 @@ class Answer:
 class CoReasoner:
     """Answers questions in `lang` with the stores under `home` and the model of `config`."""
 
-    def __init__(self, lang: str, home: str | Path | None = None, config: ModelConfig | None = None,
-                 client: ChatClient | None = None, passages: int = PASSAGES, embedder: str | None = "auto"):
+    def __init__(
+        self,
+        lang: str,
+        home: str | Path | None = None,
+        config: ModelConfig | None = None,
+        client: ChatClient | None = None,
+        passages: int = PASSAGES,
+        embedder: str | None = "auto",
+    ):
         self.client = client or ChatClient(config or ModelConfig.from_env())
         with ExitStack() as stores:  # a store that fails to open closes those opened before it
             self.kb = stores.enter_context(KnowledgeBase(lang, home=home, embedder=embedder))

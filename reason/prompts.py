@@ -6,6 +6,7 @@ from the knowledge bases) goes into the user message as one JSON document, so
 that a passage's text is a quoted string that cannot close its quotes, and the
 model is told that instructions inside that data are not for it to follow.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,7 @@ REASON = (
 CHAIN = (
     "You abstract a clinical reasoning trace into the ordered chain of the medical concepts it relies on: findings, "
     "diagnoses, drugs, tests, procedures, actions and risk factors. Write each concept as a short noun phrase in the "
-    "words the trace uses (in its language), in the order the reasoning uses them, each once. Give each a role: "
-    + ", ".join(ROLES) + "."
+    "words the trace uses (in its language), in the order the reasoning uses them, each once. Give each a role: " + ", ".join(ROLES) + "."
 )
 SYNTHESISE = (
     "You answer a clinical question for clinicians, in the language named by `answer_in`. Follow the concept chain, "

@@ -1,4 +1,5 @@
 """A question as the pipeline takes it: multiple choice, natural-language inference, or open."""
+
 from __future__ import annotations
 
 import re

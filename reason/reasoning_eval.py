@@ -5,6 +5,7 @@ A, B...; or a letter: text object), "premise" (NLI; the question is the hypothes
 gold letter or label), "rubric" and "reference" (open questions, scored by a judge model)}.
 Multiple choice and NLI items score accuracy; open items with a rubric score the judge's 1-5 grade.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -53,8 +54,13 @@ class ReasonEvaluation(Result):
 
 
 def eval_reason(
-    data: str | Path, *, home: str | Path | None = None, config: ModelConfig | None = None,
-    judge: ModelConfig | None = None, methods: tuple[str, ...] = METHODS, per_item: bool = False,
+    data: str | Path,
+    *,
+    home: str | Path | None = None,
+    config: ModelConfig | None = None,
+    judge: ModelConfig | None = None,
+    methods: tuple[str, ...] = METHODS,
+    per_item: bool = False,
 ) -> ReasonEvaluation:
     """Answer every item of a dataset with the co-reasoning pipeline and with the model alone, and score both.
 
@@ -94,8 +100,12 @@ def eval_reason(
         for reasoner in reasoners.values():
             reasoner.close()
     return ReasonEvaluation(
-        data=str(data), n=len(items), model=config.model, judge_model=(judge or config).model,
-        methods={method: _summary(results, method) for method in methods}, items=results if per_item else None,
+        data=str(data),
+        n=len(items),
+        model=config.model,
+        judge_model=(judge or config).model,
+        methods={method: _summary(results, method) for method in methods},
+        items=results if per_item else None,
     )
 
 
@@ -117,7 +127,8 @@ def _item(raw: dict, number: int) -> dict:
     options = raw.get("options") or []
     question = (
         Question(raw["question"], raw["lang"], dict(options), raw.get("premise"))
-        if isinstance(options, dict) else Question.with_options(raw["question"], raw["lang"], options, raw.get("premise"))
+        if isinstance(options, dict)
+        else Question.with_options(raw["question"], raw["lang"], options, raw.get("premise"))
     )
     gold = raw.get("answer")
     if question.kind != "open":

@@ -1,5 +1,6 @@
 """What each stage must reply: JSON objects validated by these models (their JSON schemas are
 sent to the server as the response format where it takes one)."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -10,11 +11,26 @@ from pydantic import BaseModel, Field, field_validator
 ROLES = ("finding", "diagnosis", "drug", "test", "procedure", "action", "risk_factor", "other")
 # Roles models often write instead: normalised rather than re-asked, since the meaning is clear.
 ROLE_SYNONYMS = {
-    "symptom": "finding", "sign": "finding", "observation": "finding", "disease": "diagnosis",
-    "condition": "diagnosis", "disorder": "diagnosis", "medication": "drug", "medicine": "drug",
-    "treatment": "action", "therapy": "action", "management": "action", "intervention": "action",
-    "investigation": "test", "lab": "test", "laboratory": "test", "exam": "test", "examination": "test",
-    "risk": "risk_factor", "risk factor": "risk_factor", "surgery": "procedure",
+    "symptom": "finding",
+    "sign": "finding",
+    "observation": "finding",
+    "disease": "diagnosis",
+    "condition": "diagnosis",
+    "disorder": "diagnosis",
+    "medication": "drug",
+    "medicine": "drug",
+    "treatment": "action",
+    "therapy": "action",
+    "management": "action",
+    "intervention": "action",
+    "investigation": "test",
+    "lab": "test",
+    "laboratory": "test",
+    "exam": "test",
+    "examination": "test",
+    "risk": "risk_factor",
+    "risk factor": "risk_factor",
+    "surgery": "procedure",
 }
 
 

@@ -1,5 +1,6 @@
 """Replies as validated objects: JSON found in the reply, checked against the stage's schema, and
 re-asked with the validation error when it does not pass, a bounded number of times."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,12 @@ class InvalidReply(ModelError):
 
 
 def ask_structured(
-    client: ChatClient, messages: list[dict], model: type[Reply], record: list,
-    check: Callable[[Reply], None] | None = None, temperature: float = 0.0,
+    client: ChatClient,
+    messages: list[dict],
+    model: type[Reply],
+    record: list,
+    check: Callable[[Reply], None] | None = None,
+    temperature: float = 0.0,
 ) -> Reply:
     """The reply parsed as `model`; `check` raises ValueError for what a schema cannot say (a citation
     of a passage that was not given, an answer that is not one of the options)."""

@@ -1,5 +1,6 @@
 """A record of every stage of a question: its requests (messages, parameters, raw replies, retries,
 tokens, timings) and its parsed output, written as JSON on request."""
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,11 @@ class Trace:
 
     def to_dict(self) -> dict:
         return {
-            "question": self.question, "settings": self.settings, "totals": self.totals(),
-            "warnings": self.warnings, "stages": [stage.to_dict() for stage in self.stages],
+            "question": self.question,
+            "settings": self.settings,
+            "totals": self.totals(),
+            "warnings": self.warnings,
+            "stages": [stage.to_dict() for stage in self.stages],
         }
 
     def write(self, path: str | Path) -> None:

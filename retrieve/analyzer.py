@@ -4,6 +4,7 @@ Passages are indexed from the tokens `kb build` stored, and queries are cut by
 the same tokenizer, so that both sides meet on the same search forms (NFKC,
 case-folded, Korean particles stripped).
 """
+
 from __future__ import annotations
 
 from medkb.ingest.segment.dictionaries import stop_words

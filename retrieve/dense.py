@@ -8,6 +8,7 @@ ANN_MIN_PASSAGES on, a faiss inverted-file index with 8-bit scalar quantisation
 `nprobe` nearest of its clusters, and the candidates are re-scored exactly
 from the memory-mapped vectors.
 """
+
 from __future__ import annotations
 
 import importlib.util

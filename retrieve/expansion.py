@@ -8,6 +8,7 @@ concepts reach the searched store through `same_as` edges (through English when
 neither side is English). Each concept found is weighted: 1 for a label match,
 the edge score for an aligned one (the product along a two-edge path).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

@@ -4,6 +4,7 @@ BM25 scores are unbounded and dense scores are cosines in [-1, 1]: summing them
 lets BM25 decide alone. Reciprocal rank fusion uses only ranks; normalised score
 fusion rescales each ranker's scores to [0, 1] over its own top hits first.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -63,4 +64,3 @@ def normalised_scores(rankings: dict[str, np.ndarray], scores: dict[str, np.ndar
         for row, value in zip(ranked.tolist(), values.tolist()):
             fused[row] = fused.get(row, 0.0) + weight * ((value - low) / spread if high > low else 1.0)
     return fused
-

@@ -1,4 +1,5 @@
 """What a search returns: passages with the reasons they were found."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

@@ -11,6 +11,7 @@ holds every passage's text or terms at once.
 Passage vectors of unchanged passage texts are carried over from the previous
 index, so that an incremental build embeds only what changed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -100,8 +101,13 @@ def index_dir(lang: str, home: str | Path | None = None) -> Path:
 
 
 def ensure_index(
-    lang: str, home=None, embedder: str | None = "auto", params: BM25Params = BM25Params(), progress: Progress | None = None,
-    engine: str = "auto", threads: int | None = None,
+    lang: str,
+    home=None,
+    embedder: str | None = "auto",
+    params: BM25Params = BM25Params(),
+    progress: Progress | None = None,
+    engine: str = "auto",
+    threads: int | None = None,
 ) -> Manifest:
     """The current index of the store, built first if missing or stale (or made with other settings).
 
@@ -121,8 +127,14 @@ def ensure_index(
 
 
 def build_index(
-    lang: str, home=None, embedder: str | None = None, params: BM25Params = BM25Params(), progress: Progress | None = None,
-    vectors: np.ndarray | None = None, engine: str = "bm25s", threads: int | None = None,
+    lang: str,
+    home=None,
+    embedder: str | None = None,
+    params: BM25Params = BM25Params(),
+    progress: Progress | None = None,
+    vectors: np.ndarray | None = None,
+    engine: str = "bm25s",
+    threads: int | None = None,
 ) -> Manifest:
     """Write the index of the store's current build; the previous index stays until the new one is whole.
 
@@ -343,8 +355,14 @@ def _find(sorted_items: list[str], item: str) -> int | None:
 
 
 def index(
-    lang: str, *, home: str | Path | None = None, embedder: str | None = "auto", rebuild: bool = False,
-    progress: Progress | None = None, engine: str = "auto", threads: int | None = None,
+    lang: str,
+    *,
+    home: str | Path | None = None,
+    embedder: str | None = "auto",
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    engine: str = "auto",
+    threads: int | None = None,
 ) -> Manifest:
     """Bring the `lang` retrieval index up to date with its store, or build it anew (the Python side of `kb index`).
 

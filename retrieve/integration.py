@@ -4,6 +4,7 @@ They are long-lived and may be called from a thread pool (FastAPI runs sync endp
 LangChain's `ainvoke` runs retrievers in an executor), while a DuckDB connection must not be used
 by two threads at once: so each knowledge base is opened once, on first use, and used under a lock.
 """
+
 from __future__ import annotations
 
 import threading

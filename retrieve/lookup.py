@@ -1,5 +1,6 @@
 """Concept-level lookup: term -> concepts -> labels in every language, aligned concepts,
 graph neighbours and the passages that mention them."""
+
 from __future__ import annotations
 
 import json
@@ -54,9 +55,7 @@ def _record(con, graph: ConceptGraph, lang: str, node: str) -> ConceptRecord:
     row = con.execute("SELECT source, semantic_type, codes FROM concepts WHERE concept_id = ?", [concept_id]).fetchone()
     source, semantic_type, codes = row if row else ("", None, "{}")
     labels: dict[str, list[str]] = {}
-    for label_lang, text in con.execute(
-        "SELECT lang, text FROM labels WHERE concept_id = ? ORDER BY lang, kind != 'preferred', text", [concept_id]
-    ).fetchall():
+    for label_lang, text in con.execute("SELECT lang, text FROM labels WHERE concept_id = ? ORDER BY lang, kind != 'preferred', text", [concept_id]).fetchall():
         labels.setdefault(label_lang, []).append(text)
     around = graph.neighbors(node, lang) if node in graph.graph else []
     return ConceptRecord(

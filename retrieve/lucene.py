@@ -16,6 +16,7 @@ Beside the Lucene index (`lucene/`), medkb keeps two files it reads itself: the 
 sorted (whether a query word is known, and the known pieces of an unknown Thai, Chinese or Japanese
 word), and each passage's terms (which query terms a hit holds, for its explanation).
 """
+
 from __future__ import annotations
 
 import json
@@ -82,11 +83,23 @@ class LuceneWriter:
 
     def _index(self) -> None:
         output = self.folder / LUCENE_DIR
-        lucene_jvm.java_class("io.anserini.index.IndexCollection").main([
-            "-collection", "JsonCollection", "-generator", "DefaultLuceneDocumentGenerator",
-            "-input", str(self.folder / INPUT_DIR), "-index", str(output),
-            "-threads", str(self.threads), "-pretokenized", "-optimize", "-quiet",
-        ])
+        lucene_jvm.java_class("io.anserini.index.IndexCollection").main(
+            [
+                "-collection",
+                "JsonCollection",
+                "-generator",
+                "DefaultLuceneDocumentGenerator",
+                "-input",
+                str(self.folder / INPUT_DIR),
+                "-index",
+                str(output),
+                "-threads",
+                str(self.threads),
+                "-pretokenized",
+                "-optimize",
+                "-quiet",
+            ]
+        )
         indexed = _count_documents(output)
         if indexed != self.with_terms:  # Anserini counts failures and goes on: a short index is a failed build
             raise RuntimeError(f"Lucene indexed {indexed} of the {self.with_terms} passages with terms into {output}")

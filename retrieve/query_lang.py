@@ -6,6 +6,7 @@ script leaves a choice, all of its languages are candidates, the searched
 store's language first if it is one of them (else zh for Han, en for Latin):
 the query is cut as the first, and its concepts are looked for in every one.
 """
+
 from __future__ import annotations
 
 import unicodedata

@@ -5,6 +5,7 @@ Each line: {"qid": ..., "query": ..., "relevant": [doc_id, ...]}, optionally wit
 (else the query's language is guessed from its script). A document ranks where
 its best passage ranks, among the documents of the first DEPTH passages.
 """
+
 from __future__ import annotations
 
 import math
@@ -60,18 +61,31 @@ def read_queries(path: str | Path) -> list[dict]:
     queries = []
     for number, query in json_objects(path, "queries"):
         if not isinstance(query.get("query"), str) or not query["query"].strip():
-            raise InputError(path, f"line {number} has no \"query\" text")
+            raise InputError(path, f'line {number} has no "query" text')
         relevant = query.get("relevant")
         if not isinstance(relevant, list) or not relevant:
-            raise InputError(path, f"line {number} has no \"relevant\" list of doc_ids")
-        queries.append({"qid": str(query.get("qid", number)), "query": query["query"], "relevant": [str(d) for d in relevant],
-                        "grades": {str(k): float(v) for k, v in (query.get("grades") or {}).items()}, "lang": query.get("lang")})
+            raise InputError(path, f'line {number} has no "relevant" list of doc_ids')
+        queries.append(
+            {
+                "qid": str(query.get("qid", number)),
+                "query": query["query"],
+                "relevant": [str(d) for d in relevant],
+                "grades": {str(k): float(v) for k, v in (query.get("grades") or {}).items()},
+                "lang": query.get("lang"),
+            }
+        )
     return queries
 
 
 def eval_retrieve(
-    lang: str, *, queries: str | Path, home: str | Path | None = None, mode: str = "hybrid", embedder: str | None = "auto",
-    per_query: bool = False, expand: bool | None = None,
+    lang: str,
+    *,
+    queries: str | Path,
+    home: str | Path | None = None,
+    mode: str = "hybrid",
+    embedder: str | None = "auto",
+    per_query: bool = False,
+    expand: bool | None = None,
 ) -> RetrievalEvaluation:
     """Mean document-level metrics of searching the `lang` store with every query of a JSONL file.
 
@@ -101,8 +115,13 @@ def eval_retrieve(
             rows.append(QueryEvaluation(q["qid"], _metrics(ranking, q["relevant"], q["grades"])))
         embedder_name = kb.embedder
     return RetrievalEvaluation(
-        lang=lang, queries=str(queries), mode=mode, embedder=embedder_name, n=len(rows),
-        metrics=RetrievalMetrics.mean([row.metrics for row in rows]), per_query=rows if per_query else None,
+        lang=lang,
+        queries=str(queries),
+        mode=mode,
+        embedder=embedder_name,
+        n=len(rows),
+        metrics=RetrievalMetrics.mean([row.metrics for row in rows]),
+        per_query=rows if per_query else None,
     )
 
 
@@ -117,6 +136,9 @@ def _metrics(ranking: list[str], relevant: list[str], grades: dict[str, float]) 
         return len(relevant_set & set(ranking[:k])) / len(relevant_set)
 
     return RetrievalMetrics(
-        mrr=1 / first if first else 0.0, recall_at_1=recall(1), recall_at_5=recall(5), recall_at_10=recall(10),
+        mrr=1 / first if first else 0.0,
+        recall_at_1=recall(1),
+        recall_at_5=recall(5),
+        recall_at_10=recall(10),
         ndcg_at_10=dcg / ideal if ideal > 0 else 0.0,
     )

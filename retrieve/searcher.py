@@ -6,6 +6,7 @@ dense similarity with the query's vector, and the passages that mention the
 query's concepts. Each hit says which rankers found it, at what rank and score,
 and which query terms and concepts it holds.
 """
+
 from __future__ import annotations
 
 import math
@@ -72,8 +73,14 @@ class KnowledgeBase:
         self.close()
 
     def search(
-        self, query: str, *, k: int = 10, mode: str = "hybrid", query_lang: str | None = None,
-        fusion: str = "rrf", expand: bool | None = None,
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        mode: str = "hybrid",
+        query_lang: str | None = None,
+        fusion: str = "rrf",
+        expand: bool | None = None,
     ) -> list[Hit]:
         """The k best passages of the store for the query, and why each was found.
 
@@ -100,7 +107,7 @@ class KnowledgeBase:
         terms = self._weighted_terms(query, query_lang, concepts)
         rankings, scores = self._rank(query, mode, terms, concepts, k)
         if len(rankings) == 1:
-            (name, ranked), = rankings.items()
+            ((name, ranked),) = rankings.items()
             fused = dict(zip(ranked.tolist(), scores[name].tolist()))
         else:
             weights = {"concepts": _concept_share(query, concepts)}
@@ -159,8 +166,11 @@ class KnowledgeBase:
 
     def _rank(self, query, mode, terms, concepts, k) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Each ranker's best rows, best first, and their scores (row for row)."""
-        rankers = [name for name, on in (("bm25", mode in ("bm25", "hybrid")), ("dense", mode in ("dense", "hybrid") and self.embedder),
-                                          ("concepts", bool(concepts))) if on]
+        rankers = [
+            name
+            for name, on in (("bm25", mode in ("bm25", "hybrid")), ("dense", mode in ("dense", "hybrid") and self.embedder), ("concepts", bool(concepts)))
+            if on
+        ]
         # Fusion reads each ranker's DEPTH best; a ranker alone, only its k best: ranking 100 to
         # return 10 took 40 of a BM25 search's 230 microseconds at 10k passages.
         depth = DEPTH if len(rankers) > 1 else min(k, DEPTH)
@@ -249,8 +259,14 @@ def open(lang: str, *, home: str | Path | None = None, embedder: str | None = "a
 
 
 def query(
-    text: str, lang: str, *, home: str | Path | None = None, k: int = 10, mode: str = "hybrid",
-    query_lang: str | None = None, fusion: str = "rrf",
+    text: str,
+    lang: str,
+    *,
+    home: str | Path | None = None,
+    k: int = 10,
+    mode: str = "hybrid",
+    query_lang: str | None = None,
+    fusion: str = "rrf",
 ) -> list[Hit]:
     """Search the `lang` knowledge base once (the Python side of `kb query`).
 

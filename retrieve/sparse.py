@@ -5,6 +5,7 @@ bm25s keeps, for every term, the BM25 score it gives each passage that holds it
 that expansion terms from the concept graph can count for less than the words
 the user typed; with all weights 1 this is exactly bm25s's own `get_scores`.
 """
+
 from __future__ import annotations
 
 from array import array
@@ -158,4 +159,3 @@ class _PassageIds:
         flat = self.flat
         for start, end in zip(self.starts.tolist(), self.ends.tolist()):
             yield flat[start:end].tolist()
-

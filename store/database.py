@@ -1,4 +1,5 @@
 """DuckDB I/O for a language's concept store: one file per language under the home folder."""
+
 from __future__ import annotations
 
 import json

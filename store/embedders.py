@@ -9,6 +9,7 @@ disk or in the Hugging Face cache: nothing is downloaded at run time.
 `encode_queries` and `encode_passages` embed the two sides of a search, which
 e5 was trained to tell apart by a prefix.
 """
+
 from __future__ import annotations
 
 import hashlib

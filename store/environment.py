@@ -4,6 +4,7 @@ Some libraries read a variable once, when they start: an OpenMP runtime when it 
 when pyjnius loads it. Setting the variable around that moment gives the library what it needs
 without changing the environment of the user's process (nor of the processes it starts later).
 """
+
 from __future__ import annotations
 
 import os

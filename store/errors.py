@@ -1,4 +1,5 @@
 """Errors a user sees: each names the file (where there is one) and the problem."""
+
 from __future__ import annotations
 
 from pathlib import Path

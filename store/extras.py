@@ -1,4 +1,5 @@
 """Optional libraries, brought by medkb's extras: an import that fails says which extra to install."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

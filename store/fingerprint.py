@@ -1,4 +1,5 @@
 """Files known by their content: a build notices changed inputs, evaluation excludes the files it measures."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Reading the JSONL files users hand to the evaluation commands: one JSON object a line."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The languages medkb builds stores for, and how each is written."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """One build at a time per store: a lock file beside it, taken atomically."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 They sit at the bottom of the package graph: readers and segmenters build
 them, the store writes them, and nothing here imports anything above.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -7,6 +7,7 @@ rows that only `--per-query` asks for), and one whose metadata is `FLATTENED` pu
 its parent's object (metrics that the mean and each query's row share). They are metadata for
 `dataclasses.field`, not functions that call it, because type checkers only know `field` itself.
 """
+
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass

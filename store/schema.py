@@ -1,4 +1,5 @@
 """The tables of a language's concept store (documented column by column in README.md)."""
+
 from __future__ import annotations
 
 SCHEMA_VERSION = 1

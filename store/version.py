@@ -1,4 +1,5 @@
 """medkb's version: recorded in every build, so that a new version rebuilds old stores."""
+
 from importlib.metadata import PackageNotFoundError, version
 
 try:

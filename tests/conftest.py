@@ -1,4 +1,5 @@
 """Shared fixtures: the development data beside the checkout, when it is there."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,9 @@ def pytest_configure(config):
 
 def pytest_runtest_setup(item):
     if item.get_closest_marker("abbreviations") and not abbreviations.available():
-        pytest.skip("scispacy is not installed (medkb[abbrev], which needs numpy below 2, so not in the lucene environment): "
-                    "English abbreviations are not detected")
+        pytest.skip(
+            "scispacy is not installed (medkb[abbrev], which needs numpy below 2, so not in the lucene environment): English abbreviations are not detected"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """`import medkb`: explicit public names that tools and type checkers see, loaded when first used;
 one calling convention (only the subject positional); typed results; every call documented."""
+
 from __future__ import annotations
 
 import ast
@@ -53,8 +54,20 @@ def parameters(call) -> list[inspect.Parameter]:
 
 def test_dir_and_all_list_every_public_name():
     assert set(medkb.__all__) <= set(dir(medkb))
-    assert {"build", "stats", "open", "KnowledgeBase", "ask", "Stats", "AlignEvaluation", "RetrievalEvaluation",
-            "ReasonEvaluation", "Neighbor", "MedkbError", "__version__"} <= set(medkb.__all__)
+    assert {
+        "build",
+        "stats",
+        "open",
+        "KnowledgeBase",
+        "ask",
+        "Stats",
+        "AlignEvaluation",
+        "RetrievalEvaluation",
+        "ReasonEvaluation",
+        "Neighbor",
+        "MedkbError",
+        "__version__",
+    } <= set(medkb.__all__)
     with pytest.raises(AttributeError, match="module 'medkb' has no attribute 'nothing'"):
         medkb.nothing  # noqa: B018
 

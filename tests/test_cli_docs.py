@@ -1,6 +1,7 @@
 """Every CLI command, sub-app commands included (`kb graph stats`), has help and is documented in the
 README beside its Python call; the row's call has the real function's parameters, kinds, defaults and
 result type, and the command's options are that call's parameters."""
+
 from __future__ import annotations
 
 import ast
@@ -76,8 +77,10 @@ def documented_signature(params: str) -> list[tuple[str, str, object]]:
     positional = arguments.posonlyargs + arguments.args
     defaults = [inspect.Parameter.empty] * (len(positional) - len(arguments.defaults)) + [ast.literal_eval(d) for d in arguments.defaults]
     written += [(a.arg, "POSITIONAL_OR_KEYWORD", d) for a, d in zip(positional, defaults, strict=True)]
-    written += [(a.arg, "KEYWORD_ONLY", inspect.Parameter.empty if d is None else ast.literal_eval(d))
-                for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
+    written += [
+        (a.arg, "KEYWORD_ONLY", inspect.Parameter.empty if d is None else ast.literal_eval(d))
+        for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+    ]
     if arguments.kwarg:
         written.append((arguments.kwarg.arg, "VAR_KEYWORD", inspect.Parameter.empty))
     return written
@@ -95,7 +98,9 @@ def check_call(words: str, function, params: str) -> list[inspect.Parameter]:
         f"kb {words}: README has `{function.__name__}({params})`, the code `{function.__name__}{inspect.signature(function)}`"
     )
     for (name, _, default), parameter in zip(written, real, strict=True):
-        assert default is inspect.Parameter.empty or default == parameter.default, f"kb {words}: README's default of {name} is {default!r}, the code's {parameter.default!r}"
+        assert default is inspect.Parameter.empty or default == parameter.default, (
+            f"kb {words}: README's default of {name} is {default!r}, the code's {parameter.default!r}"
+        )
     return real
 
 

@@ -1,4 +1,5 @@
 """medkb installs as one import name, `medkb`, whose folders are layers that import only downwards."""
+
 from __future__ import annotations
 
 import ast

@@ -19,6 +19,7 @@ What a block names that no test machine has is replaced, or the block is skipped
   first block's 8,962 NANDO passages took over ten minutes to embed on the 2-core development
   machine. The stores the home starts with keep theirs; tests/retrieve tests passage vectors.
 """
+
 from __future__ import annotations
 
 import importlib.metadata

@@ -6,6 +6,7 @@ no model download. scispacy is an optional extra (it pins numpy below 2): where
 it is missing, `available()` says so and every English build reports UNAVAILABLE
 rather than failing.
 """
+
 from __future__ import annotations
 
 import re

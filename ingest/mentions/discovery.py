@@ -16,6 +16,7 @@ which rewards frequent, longer strings and discounts a string that mostly
 occurs inside one longer candidate ("blood glucose" inside "fasting blood
 glucose"), and kept when they recur in several documents.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,11 +45,14 @@ CONNECTORS: dict[str, frozenset[str]] = {
 }
 # Words of the page, not of the text, that no term starts or ends with (written for medkb).
 _BOILERPLATE: dict[str, frozenset[str]] = {
-    "en": frozenset("et al rights reserved copyright licence license licensed doi http https www pmid pmc "
-                    "figure fig table supplementary author authors manuscript journal published publisher".split()),
+    "en": frozenset(
+        "et al rights reserved copyright licence license licensed doi http https www pmid pmc "
+        "figure fig table supplementary author authors manuscript journal published publisher".split()
+    ),
 }
 _KOREAN_PREDICATE_ENDINGS = ("다", "요")
 _SARA_AM, _SPLIT_SARA_AM = "\u0e33", "\u0e4d\u0e32"  # 같습니다, 중요합니다, 있어요: a predicate, not a noun
+
 
 @dataclass(frozen=True)
 class DiscoveredTerm:
@@ -139,9 +143,7 @@ def _is_content(word: str, stops: _TermStops) -> bool:
     return not _is_stop(word, stops) and has_letter and (len(word) > 1 or not word.isascii())
 
 
-def salient_terms(
-    aggregates: list[tuple[str, int, int]], known: set[str], limit: int = 500
-) -> list[DiscoveredTerm]:
+def salient_terms(aggregates: list[tuple[str, int, int]], known: set[str], limit: int = 500) -> list[DiscoveredTerm]:
     """The most salient candidates by C-value, leaving out `known` labels (normalised).
 
     `aggregates` holds (space-joined words, corpus frequency, document frequency)

@@ -7,6 +7,7 @@ syndrome, ankylosing spondylitis) in 99 uses of the word "as", "AGE" (acute gast
 0.761. Abbreviation-shaped labels matched in their own case only, and generic labels left out, are
 what `CASE_SENSITIVE` and `GENERIC_LABELS` below encode.
 """
+
 from __future__ import annotations
 
 import re

@@ -23,6 +23,7 @@ generic word ("disease", "โรค") is not matched (label_policy.py says why, 
 A hyphen and a space are the same to the matcher: "ataxia-telangiectasia" holds the ontology's
 "ataxia telangiectasia".
 """
+
 from __future__ import annotations
 
 import unicodedata

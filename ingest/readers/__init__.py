@@ -4,6 +4,7 @@
 read through) and is a pure function of the file and the options, so that
 it can run in worker processes.
 """
+
 from __future__ import annotations
 
 from importlib import import_module

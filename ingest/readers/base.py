@@ -1,4 +1,5 @@
 """What every reader takes and returns."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

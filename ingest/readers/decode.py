@@ -3,6 +3,7 @@
 Offsets everywhere point into the text as returned here, after newlines are
 normalised to "\\n".
 """
+
 from __future__ import annotations
 
 import codecs
@@ -23,12 +24,23 @@ _BOMS = (
 
 # Legacy encodings that the Thai, Chinese, Japanese and Korean corpora are really written in,
 # under the names charset-normalizer gives them.
-_DETECTABLE_ENCODINGS = frozenset({
-    "cp874", "tis_620", "iso8859_11",
-    "gb18030", "gbk", "gb2312",
-    "shift_jis", "cp932", "euc_jp", "euc_jis_2004", "euc_jisx0213",
-    "euc_kr", "cp949",
-})
+_DETECTABLE_ENCODINGS = frozenset(
+    {
+        "cp874",
+        "tis_620",
+        "iso8859_11",
+        "gb18030",
+        "gbk",
+        "gb2312",
+        "shift_jis",
+        "cp932",
+        "euc_jp",
+        "euc_jis_2004",
+        "euc_jisx0213",
+        "euc_kr",
+        "cp949",
+    }
+)
 # Latin-script legacy text is read as Windows Western (cp1252): charset-normalizer often names the
 # Central European page for it, and English, Swahili and Yoruba are not written in that one.
 _WESTERN_LATIN_LOOKALIKES = frozenset({"cp1252", "latin_1", "iso8859_15", "cp1250"})

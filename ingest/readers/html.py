@@ -12,6 +12,7 @@ forms, frames, hidden elements), and when the page marks its main content with <
 only that is read. Both parse with lxml, which fetches nothing. Block elements end lines, and table
 cells are lines of their own.
 """
+
 from __future__ import annotations
 
 import re
@@ -93,8 +94,13 @@ def _main_text(path: Path, page: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlE
     import trafilatura  # imported here: builds without web pages need not load it
 
     extracted = trafilatura.extract(
-        lxml.html.tostring(page, encoding="unicode"), output_format="html", include_tables=True, include_comments=False,
-        include_images=False, include_links=False, with_metadata=True,
+        lxml.html.tostring(page, encoding="unicode"),
+        output_format="html",
+        include_tables=True,
+        include_comments=False,
+        include_images=False,
+        include_links=False,
+        with_metadata=True,
     )
     if not extracted:
         return None, {}
@@ -124,12 +130,7 @@ def _title(page: lxml.html.HtmlElement) -> str:
 
 
 def _main_content(page: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    return (
-        page.xpath("//main[not(ancestor::main)]")
-        or page.xpath("//article[not(ancestor::article)]")
-        or page.xpath("//body")
-        or [page]
-    )
+    return page.xpath("//main[not(ancestor::main)]") or page.xpath("//article[not(ancestor::article)]") or page.xpath("//body") or [page]
 
 
 class _PageText:

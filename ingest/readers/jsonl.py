@@ -9,6 +9,7 @@ Fields are looked up in order, the first present (a non-blank string) winning:
 `ReadOptions` can name other fields instead. A text field gets the plain-text
 heading heuristic; every other field goes into the metadata as it is.
 """
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ The document's text is the decoded file itself, markup included, so that
 offsets point into the original. Front matter and heading lines belong to no
 section, and lines inside fenced code blocks are never headings.
 """
+
 from __future__ import annotations
 
 import re

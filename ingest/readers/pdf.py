@@ -19,6 +19,7 @@ Thai text layers may still split sara am (ำ) into nikhahit + sara aa, which is
 stored after their consonant cannot be repaired safely and are left. A scanned PDF has no text and is refused.
 Library warnings go to the file's problems, counted, never to the terminal.
 """
+
 from __future__ import annotations
 
 import io

@@ -5,6 +5,7 @@ Seen on real PDFs (issue 17): a paper's running header on every page, 28 to 50 w
 line's end ("anticoagula-\\ntion"), and reference lists that won clinical questions (all top-3 hits for a
 question on one paper were its references).
 """
+
 from __future__ import annotations
 
 import math
@@ -30,9 +31,7 @@ _REFERENCES = re.compile(
     r"参考文献|参考资料|参考資料|引用文献|เอกสารอ้างอิง|บรรณานุกรม|참고\s*문헌|marejeo|ìtọ́kasí|itokasi)\s*[:：]?$",
     re.I,
 )
-_AFTER_REFERENCES = re.compile(
-    rf"^{_NUMBERING}(appendix|appendices|supplementary material|annex|付録|附录|附錄|ภาคผนวก|부록|kiambatisho)\b.*$", re.I
-)
+_AFTER_REFERENCES = re.compile(rf"^{_NUMBERING}(appendix|appendices|supplementary material|annex|付録|附录|附錄|ภาคผนวก|부록|kiambatisho)\b.*$", re.I)
 MIN_SHARE_BEFORE_REFERENCES = 0.3  # a "References" line in the first 30% of the text is a contents entry
 
 
@@ -95,7 +94,7 @@ def _is_edge_noise(page: list[str], index: int, running: set[str]) -> bool:
 
 
 def _join_hyphenated(texts: list[str]) -> list[str]:
-    """"anticoagula-\\ntion" as "anticoagulation"; "follow-\\nup" stays "follow-up" when the text writes it so."""
+    """ "anticoagula-\\ntion" as "anticoagulation"; "follow-\\nup" stays "follow-up" when the text writes it so."""
     words = Counter(word.casefold() for text in texts for word in _WORDS.findall(text))
 
     def join(match: re.Match) -> str:
@@ -117,9 +116,9 @@ def _split_references(pages: list[PageText]) -> Iterator[CleanPart]:
         offset = 0
         for line in page.text.split("\n"):
             stripped = line.strip()
-            switch = (
-                searchable and _REFERENCES.match(stripped) and seen + offset >= MIN_SHARE_BEFORE_REFERENCES * total
-            ) or (not searchable and _AFTER_REFERENCES.match(stripped))
+            switch = (searchable and _REFERENCES.match(stripped) and seen + offset >= MIN_SHARE_BEFORE_REFERENCES * total) or (
+                not searchable and _AFTER_REFERENCES.match(stripped)
+            )
             if switch:
                 if page.text[start:offset].strip():
                     yield CleanPart(page.number, page.text[start:offset], searchable)

@@ -8,6 +8,7 @@ MeSH headings, keywords, publication types and languages its metadata. A citatio
 The file is parsed incrementally with the same safety settings as every XML file (no entities, no DTD,
 no network), each citation's elements freed once read, so that a baseline file costs what one citation does.
 """
+
 from __future__ import annotations
 
 import io
@@ -46,8 +47,13 @@ def read(path: Path, data: bytes, options: ReadOptions) -> ReadResult:
     # Only the citations' own end events reach Python (PubMed XML has no namespace): a Python pass over
     # every element's event took most of the time of reading a file.
     events = etree.iterparse(
-        io.BytesIO(data), events=("end",), tag=(*_CITATIONS, _DELETIONS),
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+        io.BytesIO(data),
+        events=("end",),
+        tag=(*_CITATIONS, _DELETIONS),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
     )
     try:
         for _, element in events:
@@ -62,9 +68,7 @@ def read(path: Path, data: bytes, options: ReadOptions) -> ReadResult:
     except etree.XMLSyntaxError as error:
         raise malformed(path, error) from None
     if deleted:
-        result.problems.append(
-            f"{deleted} citations are listed as deleted (DeleteCitation): medkb does not remove them from other files' documents"
-        )
+        result.problems.append(f"{deleted} citations are listed as deleted (DeleteCitation): medkb does not remove them from other files' documents")
     if not result.documents:
         raise InputError(path, "a PubmedArticleSet with no citations")
     return result

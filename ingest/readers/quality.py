@@ -5,6 +5,7 @@ tokens without a word of warning; a Japanese PDF with CID fonts gave 5,017 chara
 no kana or kanji, stored as fine; a Word-made Thai PDF lost its nikhahit, leaving ทำ as "ท า" 22 times.
 Each is a problem of its file (reported, and fatal under --strict), found from the letters alone.
 """
+
 from __future__ import annotations
 
 import unicodedata

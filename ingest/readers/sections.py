@@ -7,6 +7,7 @@ extracts (HTML, XML, PDF) assemble it with a `TextBuilder`, which records each
 body block's path as it goes. Either way a section's span hugs its content:
 it excludes heading lines and the blank lines around it.
 """
+
 from __future__ import annotations
 
 import dataclasses

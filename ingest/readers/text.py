@@ -20,6 +20,7 @@ one level below the styles first seen before it in the document (Chinese
 guidelines go 一、 then （一） then 1. then （1）; Japanese ones １． then （１）),
 and a colon label nests under whatever is open.
 """
+
 from __future__ import annotations
 
 import re

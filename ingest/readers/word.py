@@ -10,6 +10,7 @@ footers, comments and tracked deletions are not read.
 A .docx is a zip archive: its entries' uncompressed size is checked against the size limit before
 anything is unpacked, so a zip bomb is refused by its directory alone.
 """
+
 from __future__ import annotations
 
 import io
@@ -32,6 +33,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def read(path: Path, data: bytes, options: ReadOptions) -> ReadResult:
     _check_archive(path, data, options.max_bytes)
     import docx  # python-docx (a dependency): imported here, as it takes 0.14 s to import, which builds without Word files need not pay
+
     try:
         document = docx.Document(io.BytesIO(data))
     except (KeyError, ValueError, zipfile.BadZipFile) as error:  # not a Word document, or a damaged one

@@ -6,6 +6,7 @@ documents that declare entities are refused outright: expanding them is how
 and articles have no need of them. lxml's default limits (no huge_tree) bound
 the depth and the size of text nodes; `max_xml_bytes` bounds the whole.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -75,9 +76,7 @@ def _entities_refused(path: Path) -> InputError:
 
 
 def _parse(path: Path, data: bytes) -> etree._Element:
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
-    )
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False)
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:

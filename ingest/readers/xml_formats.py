@@ -1,5 +1,6 @@
 """`.xml` files of either kind: a PubMed citation set (a document per citation, pubmed.py) or an
 article (JATS, or any other XML, xml.py), told apart by the root element."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Words, sentences and passages, each language with its own tokenizer."""
+
 from medkb.ingest.segment.passages import PassageSettings, cut_passages
 from medkb.ingest.segment.tokenize import Token, tokenize
 

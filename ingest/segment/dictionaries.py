@@ -4,6 +4,7 @@ Stop words come from spaCy's language defaults by language code, not from
 the pipeline medkb tokenizes with: Japanese runs SudachiPy in a blank
 multi-language pipeline, whose defaults have no stop words.
 """
+
 from __future__ import annotations
 
 import logging

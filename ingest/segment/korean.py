@@ -4,6 +4,7 @@
 tokenizer keeps them as one token, so both the terminology matcher and the
 search tokens strip them. Longer endings come first so that the longest wins.
 """
+
 from __future__ import annotations
 
 import re

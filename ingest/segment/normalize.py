@@ -6,6 +6,7 @@ becomes two letters, a combining accent merges into its letter), so the
 normalised text carries, for each of its characters, the span of original
 text it came from: a match in normalised text maps back to exact offsets.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ is about; consecutive passages of a section share up to `overlap_tokens`
 tokens of whole sentences, so that a fact split between two passages is still
 whole in one of them.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left
@@ -34,19 +35,14 @@ class _Sentence:
     n_words: int
 
 
-def cut_passages(
-    doc_id: str, document: Document, tokens: list[Token], lang: str, settings: PassageSettings
-) -> list[Passage]:
+def cut_passages(doc_id: str, document: Document, tokens: list[Token], lang: str, settings: PassageSettings) -> list[Passage]:
     """Passages of `document`, numbered in reading order."""
     word_starts = [t.start for t in tokens]
     spans: list[tuple[tuple[str, ...], int, int]] = []  # (section path, start, end)
     for section in document.sections:
         sentences = _sentences(document.text, section.start, section.end, lang, tokens, word_starts, settings)
         spans.extend((section.path, s, e) for s, e in _pack(sentences, settings))
-    return [
-        _passage(doc_id, i, path, start, end, document.text, tokens, word_starts)
-        for i, (path, start, end) in enumerate(spans)
-    ]
+    return [_passage(doc_id, i, path, start, end, document.text, tokens, word_starts) for i, (path, start, end) in enumerate(spans)]
 
 
 def _words_between(tokens: list[Token], word_starts: list[int], start: int, end: int) -> list[Token]:

@@ -5,6 +5,7 @@ Chinese and Japanese end sentences with 。！？ and no space; the other
 languages with . ! ? and a space. A line break always ends a sentence:
 guideline text puts list items and table cells on lines of their own.
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ SudachiPy (split mode A, the finest, so that compounds expose their parts),
 Korean by spaCy's rule-based tokenizer (particles stripped from the search
 form), Yoruba by spaCy's own rules and Swahili by the multi-language ones.
 """
+
 from __future__ import annotations
 
 import re
@@ -79,6 +80,7 @@ class _SudachiTokenizer:
 def pipeline(lang: str) -> spacy.Language:
     """The blank spaCy pipeline medkb tokenizes `lang` with (built once per process)."""
     import spacy
+
     spacy_code = get_language(lang).spacy_code
     if lang == "zh":
         quiet_jieba()
@@ -193,5 +195,3 @@ def _is_thai_piece(token: Token) -> bool:
 def _continues_latin_word(previous: Token, offset: int, text: str) -> bool:
     """Sudachi and jieba cut "HbA1c" into hba|1|c; Latin runs in CJK text stay one word."""
     return previous.end == offset and previous.norm.isascii() and previous.norm.isalnum() and text.isascii() and text.isalnum()
-
-

@@ -1,4 +1,5 @@
 """Terminologies (TSV, HPO babelon, OBO, the seed lexicon) read into Concepts."""
+
 from __future__ import annotations
 
 from medkb.ingest.terms.load import load_terminology

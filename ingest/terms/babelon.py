@@ -3,6 +3,7 @@
 Each row translates one English label or synonym (`source_value`) of one HPO
 term (`subject_id`) into `translation_language`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -48,8 +49,7 @@ def read_babelon(path: Path, header: list[str], rows: Iterator[Row]) -> Terminol
     if missing:
         raise InputError(
             path,
-            f"babelon header lacks {', '.join(missing)}: found columns {', '.join(header)}; "
-            f"expected {', '.join(REQUIRED_COLUMNS)}",
+            f"babelon header lacks {', '.join(missing)}: found columns {', '.join(header)}; expected {', '.join(REQUIRED_COLUMNS)}",
         )
     column = {name: header.index(name) for name in REQUIRED_COLUMNS}
     collector = ConceptCollector(HPO_SOURCE)
@@ -73,7 +73,5 @@ def read_babelon(path: Path, header: list[str], rows: Iterator[Row]) -> Terminol
 
 def _language(path: Path, line: int, lang: str) -> str:
     if lang not in LANGUAGES:
-        raise InputError(
-            path, f"line {line}: language {lang!r} is not one of {' '.join(LANGUAGES)}"
-        )
+        raise InputError(path, f"line {line}: language {lang!r} is not one of {' '.join(LANGUAGES)}")
     return lang

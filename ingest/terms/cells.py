@@ -1,4 +1,5 @@
 """How one TSV cell becomes labels, as (text, kind) pairs."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

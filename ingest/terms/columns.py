@@ -5,6 +5,7 @@ the file name), `<lang>_label`/`<lang>_term`, bare language codes (the seed
 lexicon), and `synonyms`/`<lang>_synonyms`. Beside them: an optional id column,
 code columns, `type`, and any other column, which is ignored.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -70,21 +71,14 @@ def table_layout(path: Path, header: list[str], lang: str | None) -> TableLayout
         if found is None:
             raise InputError(
                 path,
-                f"cannot tell the language of column {column!r}: pass --lang "
-                "or name the file <lang>_<name>.tsv",
+                f"cannot tell the language of column {column!r}: pass --lang or name the file <lang>_<name>.tsv",
             )
         return found
 
-    label_columns = [
-        column
-        for index, name in enumerate(names)
-        if (column := _label_column(index, name, file_language)) is not None
-    ]
+    label_columns = [column for index, name in enumerate(names) if (column := _label_column(index, name, file_language)) is not None]
     if not label_columns:
         found = ", ".join(header) if any(header) else "none"
-        raise InputError(
-            path, f"unrecognised header: found columns {found}; expected {EXPECTED_COLUMNS}"
-        )
+        raise InputError(path, f"unrecognised header: found columns {found}; expected {EXPECTED_COLUMNS}")
     return TableLayout(
         id_index=next((names.index(name) for name in ID_COLUMNS if name in names), None),
         label_columns=label_columns,
@@ -94,9 +88,7 @@ def table_layout(path: Path, header: list[str], lang: str | None) -> TableLayout
     )
 
 
-def _label_column(
-    index: int, name: str, file_language: Callable[[str], str]
-) -> LabelColumn | None:
+def _label_column(index: int, name: str, file_language: Callable[[str], str]) -> LabelColumn | None:
     if name in LANGUAGES:
         return LabelColumn(index, name, name, listed_labels)
     if name == "label":

@@ -1,4 +1,5 @@
 """Growing Concepts from rows that may arrive in any order."""
+
 from __future__ import annotations
 
 from medkb.ingest.terms.cells import clean
@@ -30,9 +31,7 @@ def add_label(concept: Concept, lang: str, text: str, kind: str) -> None:
     """
     if any(label.lang == lang and label.text == text for label in concept.labels):
         return
-    if kind == "preferred" and any(
-        label.lang == lang and label.kind == "preferred" for label in concept.labels
-    ):
+    if kind == "preferred" and any(label.lang == lang and label.kind == "preferred" for label in concept.labels):
         kind = "synonym"
     concept.labels.append(Label(lang=lang, text=text, kind=kind))
 

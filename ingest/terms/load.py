@@ -1,4 +1,5 @@
 """Loading a terminology file of any supported format, told apart by name and content."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -2,6 +2,7 @@
 
 Files are named `<lang>_<name>[_dev].<ext>` (`th_tico_dev.tsv`, `en_hpo.tsv`).
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,6 +3,7 @@
 Read: id, name (the preferred label), synonyms, is_a (parents) and ICD-10,
 MeSH and OMIM xrefs (codes["icd10"], ["mesh"], ["omim"]). Other stanzas ([Typedef], [Instance]) and tags are skipped.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,9 +53,7 @@ class _Stanza:
 
 
 def is_obo(path: Path, text: str) -> bool:
-    return path.name.removesuffix(".gz").endswith(".obo") or text.lstrip().startswith(
-        "format-version:"
-    )
+    return path.name.removesuffix(".gz").endswith(".obo") or text.lstrip().startswith("format-version:")
 
 
 def read_obo(path: Path, text: str, lang: str | None) -> Terminology:
@@ -105,9 +104,7 @@ def _read_term(path: Path, stanza: _Stanza, collector: ConceptCollector, lang: s
             _add_xref(concept, _first_word(value))
 
 
-def _add_synonym(
-    path: Path, line: int, concept: Concept, lang: str, value: str, tag_scope: str | None
-) -> None:
+def _add_synonym(path: Path, line: int, concept: Concept, lang: str, value: str, tag_scope: str | None) -> None:
     match = _QUOTED.match(value)
     if match is None:
         raise InputError(path, f"line {line}: synonym text must be in double quotes: {value!r}")

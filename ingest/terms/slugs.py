@@ -1,4 +1,5 @@
 """Concept ids for terminologies that have none: derived from the English term."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Concepts from a generic terminology TSV or the seed lexicon."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -19,9 +20,7 @@ SEED_SOURCE = "seed"
 RowKey = Callable[[int, list[str]], str]
 
 
-def read_table(
-    path: Path, header: list[str], rows: Iterator[Row], lang: str | None
-) -> Terminology:
+def read_table(path: Path, header: list[str], rows: Iterator[Row], lang: str | None) -> Terminology:
     """One Concept per id, or per English term when the file has no id column."""
     layout = table_layout(path, header, lang)
     source = SEED_SOURCE if layout.is_lexicon else namespace(path)
@@ -49,8 +48,7 @@ def _row_key(path: Path, layout: TableLayout) -> RowKey:
     if english is None:
         raise InputError(
             path,
-            "no id column (id, concept_id, code) and no English term column "
-            "(en_term, en_label, en) to derive ids from",
+            "no id column (id, concept_id, code) and no English term column (en_term, en_label, en) to derive ids from",
         )
     return _english_key(path, english, namespace(path))
 

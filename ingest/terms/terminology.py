@@ -1,4 +1,5 @@
 """What loading a terminology file returns."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

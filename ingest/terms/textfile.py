@@ -1,4 +1,5 @@
 """Reading a terminology file into text, with errors that name the file."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,9 +17,7 @@ def read_text(path: Path) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        raise InputError(
-            path, f"line {line}: byte 0x{raw[error.start]:02x} is not UTF-8 (save the file as UTF-8)"
-        ) from None
+        raise InputError(path, f"line {line}: byte 0x{raw[error.start]:02x} is not UTF-8 (save the file as UTF-8)") from None
     if not text.strip():
         raise InputError(path, "the file is empty")
     return text

@@ -1,4 +1,5 @@
 """Splitting TSV text into a header and numbered rows."""
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,6 @@ def _rows(path: Path, reader: Reader, width: int) -> Iterator[Row]:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > width:
-            raise InputError(
-                path, f"line {line}: {len(cells)} tab-separated fields but the header has {width}"
-            )
+            raise InputError(path, f"line {line}: {len(cells)} tab-separated fields but the header has {width}")
         # Editors drop trailing empty cells; they are just empty.
         yield line, cells + [""] * (width - len(cells))

@@ -6,6 +6,7 @@ the store. All writing happens in a copy beside the store, which replaces it
 only when the build has succeeded, so a failed or interrupted build leaves
 the previous store exactly as it was.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -364,20 +365,26 @@ class _Build:
     def _record_build(self, con) -> None:
         build_id = con.execute("SELECT coalesce(max(build_id), 0) + 1 FROM builds").fetchone()[0]
         inputs = {"corpus_files": len(self.files), "terminologies": [asdict(t) for t in self.settings.terms]}
-        database.insert(con, "builds", [(
-            build_id,
-            self.started_at,
-            _utc_now(),
-            __version__,
-            SCHEMA_VERSION,
-            self.settings.lang,
-            database.to_json(asdict(self.settings)),
-            self.key,
-            database.to_json(inputs),
-            database.to_json(self.report.counts),
-            database.to_json(self.report.timings),
-            database.to_json({"skipped": self.report.skipped, "problems": self.report.problems}),
-        )])
+        database.insert(
+            con,
+            "builds",
+            [
+                (
+                    build_id,
+                    self.started_at,
+                    _utc_now(),
+                    __version__,
+                    SCHEMA_VERSION,
+                    self.settings.lang,
+                    database.to_json(asdict(self.settings)),
+                    self.key,
+                    database.to_json(inputs),
+                    database.to_json(self.report.counts),
+                    database.to_json(self.report.timings),
+                    database.to_json({"skipped": self.report.skipped, "problems": self.report.problems}),
+                )
+            ],
+        )
 
 
 def _utc_now() -> datetime:

@@ -4,6 +4,7 @@ Abbreviation concepts and discovered terms depend on every document, so they
 are derived again from the per-document tables after each build that
 changes anything; terminology concepts are written when the settings change.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -28,24 +29,25 @@ def write_terminologies(con, settings, terminologies: list[Terminology]) -> None
     for terminology in terminologies:
         for concept in terminology.concepts:
             _merge(merged, concept)
-    database.insert(con, "terminologies", [
-        (t.name, t.path, s.sha256, len(t.concepts), sum(len(c.labels) for c in t.concepts))
-        for t, s in zip(terminologies, settings.terms)
-    ])
-    database.insert(con, "concepts", [
-        (c.concept_id, c.source, c.semantic_type, database.to_json(c.codes), c.parents, "{}") for c in merged.values()
-    ])
-    database.insert(con, "labels", [
-        (c.concept_id, label.lang, label.text, normalize(label.text), label.kind) for c in merged.values() for label in c.labels
-    ])
+    database.insert(
+        con,
+        "terminologies",
+        [(t.name, t.path, s.sha256, len(t.concepts), sum(len(c.labels) for c in t.concepts)) for t, s in zip(terminologies, settings.terms)],
+    )
+    database.insert(con, "concepts", [(c.concept_id, c.source, c.semantic_type, database.to_json(c.codes), c.parents, "{}") for c in merged.values()])
+    database.insert(con, "labels", [(c.concept_id, label.lang, label.text, normalize(label.text), label.kind) for c in merged.values() for label in c.labels])
 
 
 def _merge(merged: dict[str, Concept], concept: Concept) -> None:
     existing = merged.get(concept.concept_id)
     if existing is None:
         merged[concept.concept_id] = Concept(
-            concept.concept_id, concept.source, list(dict.fromkeys(concept.labels)),
-            concept.semantic_type, dict(concept.codes), list(concept.parents),
+            concept.concept_id,
+            concept.source,
+            list(dict.fromkeys(concept.labels)),
+            concept.semantic_type,
+            dict(concept.codes),
+            list(concept.parents),
         )
         return
     seen = {(label.lang, label.text) for label in existing.labels}
@@ -81,17 +83,20 @@ def refresh_discovered_terms(con, lang: str) -> None:
     # A document has one row per term (its candidates are counted), so count(*) counts its documents:
     # count(DISTINCT doc_id) gave the same terms at 100k passages with twice the memory, in 4x the time.
     aggregates = con.execute(
-        "SELECT term, sum(frequency)::INTEGER, count(*)::INTEGER FROM term_candidates "
-        "GROUP BY term HAVING sum(frequency) >= ? AND count(*) >= ? ORDER BY term",
+        "SELECT term, sum(frequency)::INTEGER, count(*)::INTEGER FROM term_candidates GROUP BY term HAVING sum(frequency) >= ? AND count(*) >= ? ORDER BY term",
         [MIN_FREQUENCY, MIN_DOCUMENTS],
     ).fetchall()
     known = {row[0] for row in con.execute("SELECT norm FROM labels WHERE lang = ?", [lang]).fetchall()}
     terms = salient_terms(aggregates, known)
     concept_ids = {term: discovered_concept_id(lang, term.label(lang)) for term in terms}
-    database.insert(con, "concepts", [
-        (cid, "discovered", "", "{}", [], database.to_json({"c_value": t.c_value, "frequency": t.frequency, "documents": t.documents}))
-        for t, cid in concept_ids.items()
-    ])
+    database.insert(
+        con,
+        "concepts",
+        [
+            (cid, "discovered", "", "{}", [], database.to_json({"c_value": t.c_value, "frequency": t.frequency, "documents": t.documents}))
+            for t, cid in concept_ids.items()
+        ],
+    )
     database.insert(con, "labels", [(cid, lang, t.label(lang), normalize(t.label(lang)), "discovered") for t, cid in concept_ids.items()])
     _find_discovered_mentions(con, lang, [(t.label(lang), cid) for t, cid in concept_ids.items()])
 

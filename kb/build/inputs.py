@@ -1,4 +1,5 @@
 """What a build reads: corpus files found under the folders a user names, and their fingerprints."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,9 +42,7 @@ def find_corpus_files(roots: list[Path]) -> list[CorpusFile]:
         if not root.exists():
             raise UsageError(f"corpus not found: {root}")
         prefix = f"{root.name}/" if len(roots) > 1 and root.is_dir() else ""
-        paths = [root] if root.is_file() else sorted(
-            p for p in root.rglob("*") if p.is_file() and has_supported_suffix(p) and not _hidden(p, root)
-        )
+        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and has_supported_suffix(p) and not _hidden(p, root))
         for path in paths:
             stat = path.stat()
             found.append(CorpusFile(path.resolve(), _file_id(path, root, prefix), stat.st_size, stat.st_mtime_ns))

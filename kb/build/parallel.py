@@ -8,6 +8,7 @@ statuses come back. The build then merges the shards into the store, so
 memory stays bounded however large the corpus, and the store is the same as a
 one-worker build's.
 """
+
 from __future__ import annotations
 
 import math

@@ -6,6 +6,7 @@ merge inserts them in that order, and resolves document ids taken twice as
 a one-worker build does (the first file in corpus order keeps the id), so
 the store is the same whoever processed the files.
 """
+
 from __future__ import annotations
 
 import os
@@ -70,9 +71,7 @@ def merge_shards(con, folder: Path) -> list[tuple[int, str]]:
             FROM read_parquet('{_shards_of(folder, table)}', file_row_number = true)
             SEMI JOIN shard_kept USING (file_index, doc_index)
             ORDER BY file_index, doc_index, file_row_number""")
-    left_out = con.execute(
-        "SELECT file_index, doc_id FROM shard_documents WHERE NOT kept ORDER BY file_index, doc_index"
-    ).fetchall()
+    left_out = con.execute("SELECT file_index, doc_id FROM shard_documents WHERE NOT kept ORDER BY file_index, doc_index").fetchall()
     con.execute("DROP TABLE shard_documents")
     con.execute("DROP TABLE shard_kept")
     return left_out

@@ -1,4 +1,5 @@
 """Rows of the store from one file's ingest result."""
+
 from __future__ import annotations
 
 from medkb.ingest.pipeline import DocumentResult, FileResult

@@ -1,4 +1,5 @@
 """The `kb` command. Every command mirrors a documented Python call (see README.md)."""
+
 from __future__ import annotations
 
 import json
@@ -49,10 +50,21 @@ def build(
 
     with reported(as_json), progress_bar(enabled=not as_json) as update:
         report = run_build(
-            lang, corpus=corpus, terms=terms, home=home, seed_lexicon=seed, strict=strict,
-            passage_tokens=passage_tokens, overlap_tokens=overlap_tokens,
-            embedder=embedder, engine=engine, progress=update,
-            workers=workers, cluster=cluster, shards=shards, keep_shards=keep_shards,
+            lang,
+            corpus=corpus,
+            terms=terms,
+            home=home,
+            seed_lexicon=seed,
+            strict=strict,
+            passage_tokens=passage_tokens,
+            overlap_tokens=overlap_tokens,
+            embedder=embedder,
+            engine=engine,
+            progress=update,
+            workers=workers,
+            cluster=cluster,
+            shards=shards,
+            keep_shards=keep_shards,
         )
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))

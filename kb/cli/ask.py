@@ -1,4 +1,5 @@
 """`kb ask`: a clinical question through the co-reasoning pipeline, from the shell."""
+
 from __future__ import annotations
 
 import json
@@ -38,9 +39,19 @@ def ask(
 
     with reported(as_json), err.status("reasoning", spinner="dots"):
         answer = run_ask(
-            question, lang, options=option, premise=premise, english=english, english_options=english_option,
-            english_premise=english_premise, home=home, direct=direct,
-            passages=passages, trace=trace, cache=cache, **model_settings(model, base_url, timeout, max_retries, max_tokens),
+            question,
+            lang,
+            options=option,
+            premise=premise,
+            english=english,
+            english_options=english_option,
+            english_premise=english_premise,
+            home=home,
+            direct=direct,
+            passages=passages,
+            trace=trace,
+            cache=cache,
+            **model_settings(model, base_url, timeout, max_retries, max_tokens),
         )
     if as_json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))

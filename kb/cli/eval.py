@@ -1,4 +1,5 @@
 """`kb eval`: measurements that reproduce the numbers in the README."""
+
 from __future__ import annotations
 
 import json
@@ -33,7 +34,14 @@ def eval_align_command(
 
     with reported(as_json):
         result = eval_align(
-            lang, pairs=pairs, candidates=candidates, home=home, knowledge=knowledge, methods=method, embedders=embedder, folds=folds,
+            lang,
+            pairs=pairs,
+            candidates=candidates,
+            home=home,
+            knowledge=knowledge,
+            methods=method,
+            embedders=embedder,
+            folds=folds,
         )
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -78,9 +86,7 @@ def eval_reason_command(
         help='JSONL, one item per line: {"id", "lang", "question", "options" or "premise", "answer"}, or "rubric" (and "reference") for open questions.',
     ),
     home: Optional[Path] = HOME,
-    method: Optional[list[str]] = typer.Option(
-        None, "--method", help="co-reasoning (the pipeline) or direct (the model alone) (repeatable; default: both)."
-    ),
+    method: Optional[list[str]] = typer.Option(None, "--method", help="co-reasoning (the pipeline) or direct (the model alone) (repeatable; default: both)."),
     judge_model: Optional[str] = typer.Option(None, "--judge-model", help="Model that grades open answers against their rubric (default: --model)."),
     per_item: bool = typer.Option(False, "--per-item", help="Also give every item's answers and scores (with --json)."),
     model: Optional[str] = MODEL,
@@ -103,8 +109,10 @@ def eval_reason_command(
         print(json.dumps(result.to_dict(), ensure_ascii=False))
         return
     for name, summary in result.methods.items():
-        scores = [f"accuracy={summary.accuracy:.3f} ({summary.scored})" if summary.scored else "",
-                  f"judge={summary.judge_mean:.2f}/5 ({summary.judged})" if summary.judged else ""]
+        scores = [
+            f"accuracy={summary.accuracy:.3f} ({summary.scored})" if summary.scored else "",
+            f"judge={summary.judge_mean:.2f}/5 ({summary.judged})" if summary.judged else "",
+        ]
         out.print(
             f"{name}: {' '.join(filter(None, scores)) or 'nothing scored'}; {summary.errors} errors; "
             f"{summary.model_calls} model calls, {summary.prompt_tokens} + {summary.completion_tokens} tokens",

@@ -1,4 +1,5 @@
 """`kb graph`: the concept graph over every store of the home folder (Python: `kb.graph(home)`)."""
+
 from __future__ import annotations
 
 import json

@@ -8,6 +8,7 @@ nothing) is one line `error: ...` on stderr, or with --json one JSON object {"er
 stderr (stdout holds results only), and exit status 1. Any other exception is a bug, and shows as
 a traceback.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,12 +49,16 @@ def _embedder_choice(value: str) -> str | None:
 
 
 EMBEDDER = typer.Option(
-    "auto", "--embedder", "-e", callback=_embedder_choice,
+    "auto",
+    "--embedder",
+    "-e",
+    callback=_embedder_choice,
     help="Passage embedder: auto (the index's own, else the measured default if installed), use, e5, none, or a sentence-transformers model on disk.",
 )
 
 ENGINE = typer.Option(
-    "auto", "--engine",
+    "auto",
+    "--engine",
     help="BM25 engine: auto (the index's own, else bm25s), bm25s, or lucene (Anserini through pyserini; install medkb[lucene] in its own environment).",
 )
 
@@ -90,8 +95,13 @@ class progress_bar:
 
     def __init__(self, enabled: bool):
         self.bar = Progress(
-            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=err, transient=True, disable=not (enabled and err.is_interactive),
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not (enabled and err.is_interactive),
         )
         self.task: TaskID | None = None
 
@@ -106,6 +116,7 @@ class progress_bar:
 
     def __exit__(self, *exc):
         self.bar.stop()
+
 
 # The model endpoint (kb ask, kb eval reason). The API key is read from the environment only
 # (MEDKB_API_KEY or OPENAI_API_KEY): on a command line it would show in `ps` and shell history.

@@ -1,4 +1,5 @@
 """`kb query`, `kb lookup` and `kb index`: search a built knowledge base from the shell."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """`kb serve`: the HTTP API (kb.server) from the shell."""
+
 from __future__ import annotations
 
 from pathlib import Path

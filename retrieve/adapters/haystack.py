@@ -1,4 +1,5 @@
 """medkb as a Haystack component: in a Pipeline, `run(query, top_k)` returns {"documents": [...]}."""
+
 from medkb.retrieve.integration import SharedKnowledgeBase, hit_metadata
 from medkb.store.extras import needs_extra
 

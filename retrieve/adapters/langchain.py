@@ -1,4 +1,5 @@
 """medkb as a LangChain retriever: `MedkbRetriever(lang="th").invoke("เบาหวาน")` returns Documents."""
+
 from __future__ import annotations
 
 from pathlib import Path

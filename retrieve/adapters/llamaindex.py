@@ -1,4 +1,5 @@
 """medkb as a LlamaIndex retriever: `MedkbRetriever("th").retrieve("เบาหวาน")` returns scored TextNodes."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +22,14 @@ class MedkbRetriever(BaseRetriever):
     """
 
     def __init__(
-        self, lang: str, *, home: str | Path | None = None, k: int = 10, mode: str = "hybrid",
-        query_lang: str | None = None, **kwargs,
+        self,
+        lang: str,
+        *,
+        home: str | Path | None = None,
+        k: int = 10,
+        mode: str = "hybrid",
+        query_lang: str | None = None,
+        **kwargs,
     ):
         super().__init__(**kwargs)  # callback_manager, verbose...
         self.k = k
@@ -35,8 +42,11 @@ class MedkbRetriever(BaseRetriever):
         return [
             NodeWithScore(
                 node=TextNode(
-                    id_=hit.passage_id, text=hit.text, metadata=hit_metadata(hit),
-                    excluded_llm_metadata_keys=HIDDEN_METADATA, excluded_embed_metadata_keys=HIDDEN_METADATA,
+                    id_=hit.passage_id,
+                    text=hit.text,
+                    metadata=hit_metadata(hit),
+                    excluded_llm_metadata_keys=HIDDEN_METADATA,
+                    excluded_embed_metadata_keys=HIDDEN_METADATA,
                 ),
                 score=hit.score,
             )

@@ -1,4 +1,5 @@
 """Stores built once per session (embedded corpora, a tiny OBO ontology) for relation and graph tests."""
+
 from __future__ import annotations
 
 import shutil

@@ -4,6 +4,7 @@ Stores: the session's `built_home` (th and en as `kb build` leaves them). eval_a
 stores; it keeps its English candidate embeddings in built_home/cache, shared with the TICO test of
 test_store_alignment.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -140,10 +141,26 @@ def test_two_folds_learn_from_the_other_half(tico, built_home):
 
 def test_cli_prints_one_json_object(tico, built_home):
     pairs, candidates = tico
-    result = CliRunner().invoke(app, [
-        "eval", "align", "--lang", "th", "--pairs", str(pairs), "--candidates", str(candidates),
-        "--home", str(built_home), "--method", "memory", "--method", "use", "--json",
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "eval",
+            "align",
+            "--lang",
+            "th",
+            "--pairs",
+            str(pairs),
+            "--candidates",
+            str(candidates),
+            "--home",
+            str(built_home),
+            "--method",
+            "memory",
+            "--method",
+            "use",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     [line] = result.stdout.strip().splitlines()
     report = json.loads(line)
@@ -155,9 +172,21 @@ def test_cli_prints_one_json_object(tico, built_home):
 def test_cli_reports_an_input_error_without_a_traceback(tmp_path, tico, built_home):
     english_only = tmp_path / "th_english_only.tsv"
     english_only.write_text("en_term\nfever\n", encoding="utf-8")
-    result = CliRunner().invoke(app, [
-        "eval", "align", "--lang", "th", "--pairs", str(english_only), "--candidates", str(tico[1]), "--home", str(built_home),
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "eval",
+            "align",
+            "--lang",
+            "th",
+            "--pairs",
+            str(english_only),
+            "--candidates",
+            str(tico[1]),
+            "--home",
+            str(built_home),
+        ],
+    )
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert result.stdout == ""
     assert result.stderr.startswith(f"error: {english_only}: no local column")

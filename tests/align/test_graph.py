@@ -1,4 +1,5 @@
 """The concept graph over the stores of a home folder (align.graph) and `kb graph` (kb.graph_cli)."""
+
 from __future__ import annotations
 
 import json
@@ -143,8 +144,7 @@ def test_hierarchy_edges_show_as_broader_and_narrower(obo_home):
     parents = ontology.neighbors("Type 2 diabetes mellitus", "en", relation="broader")
     assert [(n.node, n.label) for n in parents] == [("en:DM:0000002", "Diabetes mellitus")]  # reported once
     assert [n.node for n in ontology.neighbors("DM:0000002", "en", relation="narrower")] == ["en:DM:0000003"]
-    assert ontology.path("en:DM:0000003", "en:DM:0000001") == [
-        ("en:DM:0000003", "broader", "en:DM:0000002"), ("en:DM:0000002", "broader", "en:DM:0000001")]
+    assert ontology.path("en:DM:0000003", "en:DM:0000001") == [("en:DM:0000003", "broader", "en:DM:0000002"), ("en:DM:0000002", "broader", "en:DM:0000001")]
 
 
 def test_english_labels_come_from_the_local_store_without_an_english_one(graph_home, tmp_path):

@@ -1,4 +1,5 @@
 """Edges within one store: hierarchy, abbreviations and co-occurrence (align.relations)."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,7 @@ def test_is_a_parents_become_broader_and_narrower_edges(obo_home):
 def test_english_corpus_abbreviations_point_at_the_concepts_they_abbreviate(built_home):
     with database.open_existing("en", built_home) as con:
         edges = _edges(con, "en", "abbreviation_of")
-        definitions = dict(con.execute(
-            "SELECT short_form || ' ' || concept_id, count(*) FROM abbreviations GROUP BY ALL").fetchall())
+        definitions = dict(con.execute("SELECT short_form || ' ' || concept_id, count(*) FROM abbreviations GROUP BY ALL").fetchall())
         concepts = {row[0] for row in con.execute("SELECT concept_id FROM concepts").fetchall()}
     assert len(edges) >= 20
     ckd = [e for e in edges if e[0] == "en:abbr:CKD"]
@@ -59,15 +59,27 @@ def test_english_corpus_abbreviations_point_at_the_concepts_they_abbreviate(buil
 
 def test_abbreviation_score_is_the_share_of_the_corpus_definitions():
     con = _memory_store()
-    database.insert(con, "abbreviations", [
-        ("d1", "BP", "blood pressure", "c:bp"), ("d2", "BP", "blood pressure", "c:bp"),
-        ("d3", "BP", "blood pressure", "c:bp"), ("d4", "BP", "bullous pemphigoid", "c:pemphigoid"),
-    ])
-    database.insert(con, "labels", [
-        ("c:bp", "en", "BP", "bp", "abbreviation"), ("c:pemphigoid", "en", "BP", "bp", "abbreviation"),
-        # a terminology's abbreviation the corpus never defines: its concepts share it equally
-        ("c:t2dm", "en", "T2D", "t2d", "abbreviation"), ("c:type2", "en", "T2D", "t2d", "abbreviation"),
-    ])
+    database.insert(
+        con,
+        "abbreviations",
+        [
+            ("d1", "BP", "blood pressure", "c:bp"),
+            ("d2", "BP", "blood pressure", "c:bp"),
+            ("d3", "BP", "blood pressure", "c:bp"),
+            ("d4", "BP", "bullous pemphigoid", "c:pemphigoid"),
+        ],
+    )
+    database.insert(
+        con,
+        "labels",
+        [
+            ("c:bp", "en", "BP", "bp", "abbreviation"),
+            ("c:pemphigoid", "en", "BP", "bp", "abbreviation"),
+            # a terminology's abbreviation the corpus never defines: its concepts share it equally
+            ("c:t2dm", "en", "T2D", "t2d", "abbreviation"),
+            ("c:type2", "en", "T2D", "t2d", "abbreviation"),
+        ],
+    )
     scores = {(source, target): (score, methods) for source, target, _, score, methods, _ in _edges(con, "en", "abbreviation_of")}
     assert scores == {
         ("en:abbr:BP", "en:c:bp"): (0.75, ["corpus_definitions"]),
@@ -81,8 +93,7 @@ def test_npmi_of_a_small_corpus_and_shared_labels_do_not_count():
     con = _memory_store()
     database.insert(con, "passages", [(f"p{i}", "d", i, [], 0, 10, "", [], [], []) for i in range(4)])
     mentions = {"a": ["p0", "p1"], "c": ["p0", "p1"], "d": ["p0", "p1", "p2"]}
-    rows = [(concept, passage, "d", 3 * i, 3 * i + 2, "", "terminology")
-            for i, (concept, passages) in enumerate(mentions.items()) for passage in passages]
+    rows = [(concept, passage, "d", 3 * i, 3 * i + 2, "", "terminology") for i, (concept, passages) in enumerate(mentions.items()) for passage in passages]
     # "b" is matched exactly where "a" is: one label of two concepts, not a co-occurrence
     rows += [("b", passage, "d", 0, 2, "", "terminology") for passage in mentions["a"]]
     database.insert(con, "mentions", rows)

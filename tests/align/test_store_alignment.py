@@ -1,5 +1,6 @@
 """`kb align` (align.store_alignment): same_as edges with evidence, and concepts without an English
 equivalent left unaligned; on real TICO pairs, the margin that decides it."""
+
 from __future__ import annotations
 
 import json

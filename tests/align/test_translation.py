@@ -1,4 +1,5 @@
 """Term translation learned from term pairs (align.translation): IBM Model 1 and the candidate scorer."""
+
 from __future__ import annotations
 
 import random

@@ -1,4 +1,5 @@
 """Loanwords by sound (align.transliterate): romanisation, sound keys and the candidate scorer."""
+
 from __future__ import annotations
 
 import re

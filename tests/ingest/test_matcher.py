@@ -1,4 +1,5 @@
 """Terminology matching in every language, with the Korean and Thai traps."""
+
 from __future__ import annotations
 
 from medkb.ingest.mentions.matcher import TermMatcher
@@ -90,8 +91,7 @@ def test_abbreviation_shaped_labels_match_only_in_their_own_case():
 
 
 def test_labels_written_in_capitals_at_length_stay_case_insensitive():
-    assert found("en", [("ASTHMA", "A"), ("COVID-19", "C")], "Asthma and covid-19 and COVID-19.") == [
-        ("Asthma", ("A",)), ("COVID-19", ("C",))]
+    assert found("en", [("ASTHMA", "A"), ("COVID-19", "C")], "Asthma and covid-19 and COVID-19.") == [("Asthma", ("A",)), ("COVID-19", ("C",))]
 
 
 def test_a_generic_word_alone_names_no_concept():

@@ -4,6 +4,7 @@ The thresholds are issue 17's: precision at least 0.85, F1 at least 0.70 (with e
 after case folding and the ontology's root "disease" matched, precision was 0.761 and F1 0.679; see
 ingest/mentions/label_policy.py). The figures come from `bench/mention_quality.py`, which the README quotes.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Bytes to text for every text format: encodings, BOMs, gzip, binary and oversized input, dispatch."""
+
 from __future__ import annotations
 
 import gzip

@@ -1,4 +1,5 @@
 """HTML and XHTML: main text only, headings as sections."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -61,8 +62,7 @@ def test_main_text_with_headings_as_nested_sections(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "dropped",
-    ["tracking", "late", "color", "Site banner", "หน้าแรก", "เมนู", "ข้อความซ่อน", "ซ่อนอีก",
-     "บทความที่เกี่ยวข้อง", "ค้นหา", "JavaScript", "2024"],
+    ["tracking", "late", "color", "Site banner", "หน้าแรก", "เมนู", "ข้อความซ่อน", "ซ่อนอีก", "บทความที่เกี่ยวข้อง", "ค้นหา", "JavaScript", "2024"],
 )
 def test_scripts_navigation_and_page_furniture_are_dropped(tmp_path: Path, dropped: str) -> None:
     assert dropped not in read_html(tmp_path, PAGE).text

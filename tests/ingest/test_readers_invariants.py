@@ -2,6 +2,7 @@
 
 `assert_valid_sections` is imported by the other reader tests.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -107,16 +108,36 @@ JSONL = '{"id": "a1", "title": "Cough", "text": "A cough clears the airways."}\n
 
 # format suffix, content, body lines of each document, paths of each document
 SAMPLES = {
-    ".txt": (PLAIN, [["糖尿病の診療メモ", "糖尿病は血糖値が慢性的に高くなる病気である。", "口渇、多飲、多尿がみられる。",
-                      "１．初期には自覚症状がないことが多い。", "空腹時血糖値とHbA1cで判断する。"]],
-             [[(), ("概要", "１．概要"), ("概要", "２．症状"), ("診断",)]]),
-    ".md": (MARKDOWN, [["A short introduction.", "Asthma narrows the airways.", "Wheeze and cough.", "```",
-                        "# a comment in code, not a heading", "```", "Inhalers twice a day."]],
-            [[(), ("Asthma",), ("Asthma", "Symptoms"), ("Asthma", "Treatment")]]),
-    ".html": (HTML, [["Dengue is spread by mosquitoes.", "High fever", "Rash"]],
-              [[("Dengue fever",), ("Dengue fever", "Signs")]]),
-    ".xml": (JATS, [["We studied fever.", "Fever is common.", "It has many causes."]],
-             [[("Abstract",), ("Introduction",), ("Introduction", "Background")]]),
+    ".txt": (
+        PLAIN,
+        [
+            [
+                "糖尿病の診療メモ",
+                "糖尿病は血糖値が慢性的に高くなる病気である。",
+                "口渇、多飲、多尿がみられる。",
+                "１．初期には自覚症状がないことが多い。",
+                "空腹時血糖値とHbA1cで判断する。",
+            ]
+        ],
+        [[(), ("概要", "１．概要"), ("概要", "２．症状"), ("診断",)]],
+    ),
+    ".md": (
+        MARKDOWN,
+        [
+            [
+                "A short introduction.",
+                "Asthma narrows the airways.",
+                "Wheeze and cough.",
+                "```",
+                "# a comment in code, not a heading",
+                "```",
+                "Inhalers twice a day.",
+            ]
+        ],
+        [[(), ("Asthma",), ("Asthma", "Symptoms"), ("Asthma", "Treatment")]],
+    ),
+    ".html": (HTML, [["Dengue is spread by mosquitoes.", "High fever", "Rash"]], [[("Dengue fever",), ("Dengue fever", "Signs")]]),
+    ".xml": (JATS, [["We studied fever.", "Fever is common.", "It has many causes."]], [[("Abstract",), ("Introduction",), ("Introduction", "Background")]]),
     ".jsonl": (JSONL, [["A cough clears the airways."], ["Fever is a raised temperature."]], [[()], [()]]),
 }
 

@@ -1,4 +1,5 @@
 """JSONL: field lookup, sections, per-line problems, and the development corpora."""
+
 from __future__ import annotations
 
 import json
@@ -119,7 +120,7 @@ def test_bad_lines_are_problems_and_the_good_lines_are_kept(tmp_path: Path) -> N
 
 def test_a_file_of_only_bad_lines_is_refused_with_the_first_problem(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
-    path.write_text("not json\n{\"id\": 1}\n", encoding="utf-8")
+    path.write_text('not json\n{"id": 1}\n', encoding="utf-8")
     with pytest.raises(InputError, match="no readable JSONL records \\(line 1: invalid JSON"):
         read_path(path, ReadOptions(lang="en"))
 
@@ -133,6 +134,7 @@ def test_a_single_huge_record_is_refused_naming_its_line(tmp_path: Path) -> None
 
 
 # The development corpora (skipped without them).
+
 
 def assert_sections_cover_the_body(document: Document) -> None:
     """Every line of the text that is not a heading lies in a section."""
@@ -164,9 +166,7 @@ def test_medquad_passages(shared_data: Path) -> None:
     result = read_path(path, ReadOptions(lang="en"))
     assert result.problems == []
     assert len(result.documents) == 16423
-    assert [(d.doc_id, d.title, d.text) for d in result.documents] == [
-        (r["doc_id"], r["question"], r["answer"]) for r in records
-    ]
+    assert [(d.doc_id, d.title, d.text) for d in result.documents] == [(r["doc_id"], r["question"], r["answer"]) for r in records]
     assert set(result.documents[0].metadata) == {"source", "focus", "cuis", "question_type", "url"}
     for document in result.documents[::50]:
         assert_sections_cover_the_body(document)

@@ -1,4 +1,5 @@
 """Markdown: front matter, ATX and setext headings, code fences."""
+
 from __future__ import annotations
 
 from pathlib import Path

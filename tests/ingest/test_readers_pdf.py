@@ -1,4 +1,5 @@
 """PDF: text per page, encrypted and scanned files, and the Thai sara am repair."""
+
 from __future__ import annotations
 
 import gzip
@@ -152,8 +153,12 @@ def test_words_split_at_a_line_end_are_joined_unless_the_text_hyphenates_them(tm
 
 
 def test_the_reference_list_is_text_but_gives_no_passage(tmp_path: Path) -> None:
-    pages = [body(1), body(2), [*BODY[:3], "References", "1. Smith J, et al. Warfarin and bleeding. N Engl J Med 2001.", "2. Doe A. Bleeding. Lancet 2003."],
-             ["Appendix A", "Dose table for warfarin by INR."]]
+    pages = [
+        body(1),
+        body(2),
+        [*BODY[:3], "References", "1. Smith J, et al. Warfarin and bleeding. N Engl J Med 2001.", "2. Doe A. Bleeding. Lancet 2003."],
+        ["Appendix A", "Dose table for warfarin by INR."],
+    ]
     [document] = read_path(_paper(tmp_path, pages), ReadOptions(lang="en")).documents
     sectioned = " ".join(document.text[s.start : s.end] for s in document.sections)
     assert "Smith J" in document.text and "Smith J" not in sectioned

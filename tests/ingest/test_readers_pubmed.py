@@ -1,4 +1,5 @@
 """MEDLINE/PubMed XML: one document per citation, on real efetch output (fixtures/pubmed/NOTICE.md)."""
+
 from __future__ import annotations
 
 import gzip
@@ -14,9 +15,11 @@ EN = ReadOptions("en")
 
 
 def _citation(pmid: str, abstract: str, extra: str = "") -> str:
-    return (f"<PubmedArticle><MedlineCitation><PMID Version=\"1\">{pmid}</PMID><Article><Journal><JournalIssue>"
-            f"<PubDate><MedlineDate>1998 Nov-Dec</MedlineDate></PubDate></JournalIssue><Title>J</Title></Journal>"
-            f"<ArticleTitle>Title {pmid}.</ArticleTitle>{abstract}</Article>{extra}</MedlineCitation></PubmedArticle>")
+    return (
+        f'<PubmedArticle><MedlineCitation><PMID Version="1">{pmid}</PMID><Article><Journal><JournalIssue>'
+        f"<PubDate><MedlineDate>1998 Nov-Dec</MedlineDate></PubDate></JournalIssue><Title>J</Title></Journal>"
+        f"<ArticleTitle>Title {pmid}.</ArticleTitle>{abstract}</Article>{extra}</MedlineCitation></PubmedArticle>"
+    )
 
 
 def _write(tmp_path: Path, body: str, name: str = "set.xml") -> Path:
@@ -52,13 +55,14 @@ def test_a_citation_without_an_abstract_is_searchable_by_its_title():
 
 
 def test_a_structured_abstract_has_a_section_per_label(tmp_path):
-    abstract = ('<Abstract><AbstractText Label="BACKGROUND" NlmCategory="BACKGROUND">Why.</AbstractText>'
-                '<AbstractText Label="RESULTS">What <i>was</i> found.</AbstractText>'
-                '<CopyrightInformation>© Publisher.</CopyrightInformation></Abstract>')
+    abstract = (
+        '<Abstract><AbstractText Label="BACKGROUND" NlmCategory="BACKGROUND">Why.</AbstractText>'
+        '<AbstractText Label="RESULTS">What <i>was</i> found.</AbstractText>'
+        "<CopyrightInformation>© Publisher.</CopyrightInformation></Abstract>"
+    )
     document = read_path(_write(tmp_path, _citation("1", abstract)), EN).documents[0]
     assert document.text == "BACKGROUND\nWhy.\nRESULTS\nWhat was found."
-    assert [(s.path, document.text[s.start : s.end]) for s in document.sections] == [
-        (("BACKGROUND",), "Why."), (("RESULTS",), "What was found.")]
+    assert [(s.path, document.text[s.start : s.end]) for s in document.sections] == [(("BACKGROUND",), "Why."), (("RESULTS",), "What was found.")]
     assert document.metadata["year"] == "1998"  # from a free-form MedlineDate
 
 
@@ -76,9 +80,11 @@ def test_a_gzipped_baseline_file_reads_the_same(tmp_path):
 
 
 def test_repeated_pmids_and_deletions_are_reported(tmp_path):
-    body = (_citation("5", "<Abstract><AbstractText>First.</AbstractText></Abstract>")
-            + _citation("5", "<Abstract><AbstractText>Again.</AbstractText></Abstract>")
-            + "<DeleteCitation><PMID Version=\"1\">9</PMID><PMID Version=\"1\">10</PMID></DeleteCitation>")
+    body = (
+        _citation("5", "<Abstract><AbstractText>First.</AbstractText></Abstract>")
+        + _citation("5", "<Abstract><AbstractText>Again.</AbstractText></Abstract>")
+        + '<DeleteCitation><PMID Version="1">9</PMID><PMID Version="1">10</PMID></DeleteCitation>'
+    )
     result = read_path(_write(tmp_path, body), EN)
     assert [d.text for d in result.documents] == ["Abstract\nFirst."]
     assert result.problems[0] == "citation 2: PMID 5 again (first as citation 1); skipped"
@@ -87,8 +93,11 @@ def test_repeated_pmids_and_deletions_are_reported(tmp_path):
 
 def test_entities_are_refused_in_pubmed_files_too(tmp_path):
     path = tmp_path / "bomb.xml"
-    path.write_text('<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY a "aaaa">]><PubmedArticleSet>'
-                    + _citation("1", "<Abstract><AbstractText>&a;</AbstractText></Abstract>") + "</PubmedArticleSet>")
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY a "aaaa">]><PubmedArticleSet>'
+        + _citation("1", "<Abstract><AbstractText>&a;</AbstractText></Abstract>")
+        + "</PubmedArticleSet>"
+    )
     with pytest.raises(InputError, match="declares entities"):
         read_path(path, EN)
 
@@ -115,6 +124,8 @@ def test_a_build_stores_each_citation_under_its_pmid(tmp_path):
     with database.open_existing("en", tmp_path) as con:
         rows = con.execute("SELECT doc_id, title, json_extract_string(metadata, '$.journal') FROM documents ORDER BY doc_id").fetchall()
         passages = con.execute("SELECT count(*) FROM passages WHERE doc_id = '30108519'").fetchone()[0]
-    assert rows == [("12091962", "The treatment of AIDS behind the walls of correctional facilities.", "Social justice (San Francisco, Calif.)"),
-                    ("30108519", read_path(FIXTURE, EN).documents[0].title, "Frontiers in physiology")]
+    assert rows == [
+        ("12091962", "The treatment of AIDS behind the walls of correctional facilities.", "Social justice (San Francisco, Calif.)"),
+        ("30108519", read_path(FIXTURE, EN).documents[0].title, "Frontiers in physiology"),
+    ]
     assert passages >= 2

@@ -1,4 +1,5 @@
 """Plain text and the heading heuristic it shares with JSONL text fields."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@ The documents are made with python-docx (the library medkb reads them with), in 
 text written for these tests; the reader also opened the 45 Word files of python-docx's own test suite
 without an error (19 of them hold text).
 """
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """XML: JATS articles, other XML, and the documents the parser must refuse."""
+
 from __future__ import annotations
 
 import gzip
@@ -48,9 +49,19 @@ ARTICLE = """<?xml version="1.0" encoding="UTF-8"?>
 </article>
 """
 BODY_LINES = [
-    "Dengue is common.", "Fever lasted five days.", "An opening paragraph outside any section.",
-    "Dengue is spread by mosquitoes [1].", "Millions fall ill each year.", "Asia", "Americas",
-    "Back in the introduction.", "Table 1", "Patients", "Age", "12", "We thank the nurses.",
+    "Dengue is common.",
+    "Fever lasted five days.",
+    "An opening paragraph outside any section.",
+    "Dengue is spread by mosquitoes [1].",
+    "Millions fall ill each year.",
+    "Asia",
+    "Americas",
+    "Back in the introduction.",
+    "Table 1",
+    "Patients",
+    "Age",
+    "12",
+    "We thank the nurses.",
 ]
 
 BOMB = """<?xml version="1.0"?>
@@ -123,10 +134,7 @@ def test_jats_in_a_namespace(tmp_path: Path) -> None:
 
 
 def test_other_xml_is_paragraphs_in_one_untitled_section(tmp_path: Path) -> None:
-    other = (
-        "<records><record><name>Aspirin</name><note>Take <b>with</b> food.</note></record>"
-        "<!-- c --><record><name>Ibuprofen</name></record></records>"
-    )
+    other = "<records><record><name>Aspirin</name><note>Take <b>with</b> food.</note></record><!-- c --><record><name>Ibuprofen</name></record></records>"
     document = read_xml(tmp_path, other)
     assert document.title == ""
     assert section_texts(document) == {(): "Aspirin\nTake with food.\nIbuprofen"}
@@ -155,7 +163,7 @@ def test_entity_declaration_past_the_scanned_prolog_is_still_refused(tmp_path: P
 
 
 def test_entity_markup_inside_the_content_is_just_text(tmp_path: Path) -> None:
-    document = read_xml(tmp_path, "<doc><p>Write <![CDATA[<!ENTITY x \"y\">]]> to declare one.</p></doc>")
+    document = read_xml(tmp_path, '<doc><p>Write <![CDATA[<!ENTITY x "y">]]> to declare one.</p></doc>')
     assert document.text == 'Write <!ENTITY x "y"> to declare one.'
 
 

@@ -1,4 +1,5 @@
 """Tokens, sentences and passages in each language, with offsets that hold."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """HPO babelon translation profiles (fixtures in tmp_path)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,14 +10,10 @@ from medkb.ingest.terms import load_terminology
 from medkb.store.errors import InputError
 from medkb.store.records import Label
 
-HEADER = (
-    "source\tsource_language\ttranslation_language\tsubject_id\tpredicate_id\t"
-    "source_value\ttranslation_value\ttranslator\ttranslation_status\n"
-)
+HEADER = "source\tsource_language\ttranslation_language\tsubject_id\tpredicate_id\tsource_value\ttranslation_value\ttranslator\ttranslation_status\n"
 
 
-def row(subject: str, predicate: str, english: str, translation: str, status: str = "OFFICIAL",
-        lang: str = "ja") -> str:
+def row(subject: str, predicate: str, english: str, translation: str, status: str = "OFFICIAL", lang: str = "ja") -> str:
     return f"hp.owl\ten\t{lang}\t{subject}\t{predicate}\t{english}\t{translation}\t\t{status}\n"
 
 
@@ -65,8 +62,7 @@ def test_candidate_rows_and_empty_values_are_skipped(tmp_path: Path) -> None:
 
 def test_babelon_header_without_a_required_column_is_an_error(tmp_path: Path) -> None:
     header = "subject_id\tpredicate_id\tsource_value\ttranslation_value\n"
-    with pytest.raises(InputError, match="lacks source_language, translation_language, "
-                       "translation_status: found columns subject_id"):
+    with pytest.raises(InputError, match="lacks source_language, translation_language, translation_status: found columns subject_id"):
         load_terminology(write_profile(tmp_path, "HP:1\trdfs:label\tFever\t発熱\n", header))
 
 

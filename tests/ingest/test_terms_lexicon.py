@@ -1,4 +1,5 @@
 """The seed lexicon: a TSV whose label columns are language codes."""
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """OBO ontology files (fixtures in tmp_path)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -88,7 +89,7 @@ def test_escapes_are_resolved_and_escaped_bang_is_not_a_comment(tmp_path: Path) 
 
 
 def test_language_argument_sets_the_language_of_names(tmp_path: Path) -> None:
-    text = "[Term]\nid: DM:1\nname: 糖尿病\nsynonym: \"DM\" EXACT []\n"
+    text = '[Term]\nid: DM:1\nname: 糖尿病\nsynonym: "DM" EXACT []\n'
     concept = load(tmp_path, text, lang="ja").concepts[0]
     assert concept.labels == [Label("ja", "糖尿病", "preferred"), Label("ja", "DM", "synonym")]
 
@@ -103,8 +104,7 @@ def test_obo_is_recognised_by_content_without_the_suffix(tmp_path: Path) -> None
         ("[Term]\nid: DM:1\n[Term\nid: DM:2\n", "line 3: malformed stanza header '[Term'"),
         ("[Term]\nid: DM:1\nname Disease\n", "line 3: expected 'tag: value', found 'name Disease'"),
         ("[Term]\nid: DM:1\n\n[Term]\nname: Disease\n", "line 4: [Term] stanza has no id"),
-        ("[Term]\nid: DM:1\nsynonym: Sugar EXACT []\n",
-         "line 3: synonym text must be in double quotes: 'Sugar EXACT []'"),
+        ("[Term]\nid: DM:1\nsynonym: Sugar EXACT []\n", "line 3: synonym text must be in double quotes: 'Sugar EXACT []'"),
     ],
 )
 def test_malformed_stanzas_are_errors_naming_the_line(tmp_path: Path, text: str, problem: str) -> None:

@@ -2,6 +2,7 @@
 
 Expectations are counted from the files with csv, independently of the loader.
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,9 +27,7 @@ def test_en_hpo_gives_one_concept_per_id_with_its_english_label(shared_data: Pat
     terms = load_terminology(path)
     assert (terms.name, len(terms.concepts)) == ("hpo", 19428)
     expected = {row["id"]: row["label"] for row in read_rows(path)}
-    assert {c.concept_id: texts(c, "en") for c in terms.concepts} == {
-        concept_id: [label] for concept_id, label in expected.items()
-    }
+    assert {c.concept_id: texts(c, "en") for c in terms.concepts} == {concept_id: [label] for concept_id, label in expected.items()}
     assert {label.kind for c in terms.concepts for label in c.labels} == {"preferred"}
 
 
@@ -61,11 +60,7 @@ def test_ja_nando_gives_ja_and_en_labels_and_mondo_codes(shared_data: Path) -> N
 
 def test_th_tico_concepts_share_ids_with_en_tico(shared_data: Path) -> None:
     terms_dir = shared_data / "terms"
-    english_ids = {
-        label.text.lower(): concept.concept_id
-        for concept in load_terminology(terms_dir / "en_tico.tsv").concepts
-        for label in concept.labels
-    }
+    english_ids = {label.text.lower(): concept.concept_id for concept in load_terminology(terms_dir / "en_tico.tsv").concepts for label in concept.labels}
     thai = load_terminology(terms_dir / "th_tico_dev.tsv").concepts
     rows = read_rows(terms_dir / "th_tico_dev.tsv")
     assert {c.concept_id for c in thai} == {english_ids[row["en_term"].lower()] for row in rows}

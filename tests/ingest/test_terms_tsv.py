@@ -1,4 +1,5 @@
 """Generic terminology TSVs: columns, languages, ids, cells and errors (fixtures in tmp_path)."""
+
 from __future__ import annotations
 
 import gzip
@@ -81,11 +82,7 @@ def test_utf8_bom_and_gzip_are_read(tmp_path: Path) -> None:
 def test_rows_repeating_an_id_add_labels_first_one_preferred(tmp_path: Path) -> None:
     path = write(
         tmp_path / "ja_demo.tsv",
-        "concept_id\tlocal_label\ten_label\n"
-        "D:1\t発熱\tFever\n"
-        "D:2\t咳\tCough\n"
-        "D:1\t熱\tPyrexia\n"
-        "D:1\t発熱\tFever\n",
+        "concept_id\tlocal_label\ten_label\nD:1\t発熱\tFever\nD:2\t咳\tCough\nD:1\t熱\tPyrexia\nD:1\t発熱\tFever\n",
     )
     first, second = load_terminology(path).concepts
     assert first.concept_id == "D:1" and second.concept_id == "D:2"
@@ -142,10 +139,7 @@ def test_code_and_type_columns_are_read_and_unknown_columns_ignored(tmp_path: Pa
 def test_pair_file_without_ids_gets_one_concept_per_english_term(tmp_path: Path) -> None:
     path = write(
         tmp_path / "zh_demo_dev.tsv",
-        "local_term\ten_term\tsource\n"
-        "可传染 : 有传染性\tcontagious\tGoogle\n"
-        "传染性\tContagious\tFB|Google\n"
-        "口罩\tface mask\tFB\n",
+        "local_term\ten_term\tsource\n可传染 : 有传染性\tcontagious\tGoogle\n传染性\tContagious\tFB|Google\n口罩\tface mask\tFB\n",
     )
     terms = load_terminology(path)
     assert terms.name == "demo"

@@ -1,4 +1,5 @@
 """Text that does not fit the build's language, or a broken text layer, is a problem of its file."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """What the parallel and distributed build tests share: stores compared table by table, and test corpora."""
+
 from __future__ import annotations
 
 import json
@@ -14,10 +15,7 @@ BUILD_COLUMNS = "build_id, tool_version, schema_version, lang, settings, setting
 def store_tables(lang: str, home: Path) -> dict[str, list[tuple]]:
     """Every table's rows, all columns, in the order the store holds them."""
     with database.open_existing(lang, home) as con:
-        return {
-            table: con.execute(f"SELECT {BUILD_COLUMNS if table == 'builds' else '*'} FROM {table}").fetchall()
-            for table in TABLES
-        }
+        return {table: con.execute(f"SELECT {BUILD_COLUMNS if table == 'builds' else '*'} FROM {table}").fetchall() for table in TABLES}
 
 
 def assert_same_store(lang: str, expected_home: Path, home: Path) -> None:
@@ -46,13 +44,19 @@ def jsonl_slice(path: Path, n: int) -> list[dict]:
 
 def colliding_corpus(folder: Path) -> Path:
     """Two JSONL files and a Markdown file whose document ids meet: the first file in corpus order keeps each id."""
-    write_jsonl(folder / "a.jsonl", [
-        {"doc_id": "shared", "title": "Asthma", "text": "Asthma is a chronic disease of the airways. Inhaled corticosteroids control it."},
-        {"doc_id": "notes", "title": "Dengue", "text": "Dengue fever is spread by mosquitoes. Warning signs need hospital care."},
-    ])
-    write_jsonl(folder / "b.jsonl", [
-        {"doc_id": "shared", "title": "Malaria", "text": "Malaria is diagnosed with a rapid test or a blood smear."},
-        {"doc_id": "own", "title": "Tuberculosis", "text": "Tuberculosis treatment lasts six months. Adherence matters."},
-    ])
+    write_jsonl(
+        folder / "a.jsonl",
+        [
+            {"doc_id": "shared", "title": "Asthma", "text": "Asthma is a chronic disease of the airways. Inhaled corticosteroids control it."},
+            {"doc_id": "notes", "title": "Dengue", "text": "Dengue fever is spread by mosquitoes. Warning signs need hospital care."},
+        ],
+    )
+    write_jsonl(
+        folder / "b.jsonl",
+        [
+            {"doc_id": "shared", "title": "Malaria", "text": "Malaria is diagnosed with a rapid test or a blood smear."},
+            {"doc_id": "own", "title": "Tuberculosis", "text": "Tuberculosis treatment lasts six months. Adherence matters."},
+        ],
+    )
     (folder / "notes.md").write_text("# Hypertension\n\nHigh blood pressure raises the risk of stroke.\n", encoding="utf-8")
     return folder

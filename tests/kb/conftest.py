@@ -1,4 +1,5 @@
 """Fixtures for build tests: small corpora copied where a test may change them."""
+
 from __future__ import annotations
 
 import shutil

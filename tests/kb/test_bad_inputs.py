@@ -1,4 +1,5 @@
 """A folder of bad files: each is reported with its problem and skipped, and nothing is lost."""
+
 from __future__ import annotations
 
 import gzip

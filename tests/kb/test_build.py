@@ -1,4 +1,5 @@
 """`kb build`: what a build stores, and that rebuilds are incremental and safe."""
+
 from __future__ import annotations
 
 import hashlib
@@ -34,22 +35,38 @@ def test_default_thai_build_stores_documents_passages_concepts_and_mentions(home
     assert counts["passages"] > n_files
     assert counts["concepts"] > 200 and counts["labels"] > 1000
     # every passage is exactly the text its offsets point at
-    bad = _rows("th", home, """
+    bad = _rows(
+        "th",
+        home,
+        """
         SELECT count(*) FROM passages p JOIN documents d USING (doc_id)
-        WHERE substring(d.text, p.start_char + 1, p.end_char - p.start_char) <> p.text""")
+        WHERE substring(d.text, p.start_char + 1, p.end_char - p.start_char) <> p.text""",
+    )
     assert bad == [(0,)]
     # every mention is exactly its surface in its passage
-    bad = _rows("th", home, """
+    bad = _rows(
+        "th",
+        home,
+        """
         SELECT count(*) FROM mentions m JOIN passages p USING (passage_id)
-        WHERE substring(p.text, m.start_char + 1, m.end_char - m.start_char) <> m.surface""")
+        WHERE substring(p.text, m.start_char + 1, m.end_char - m.start_char) <> m.surface""",
+    )
     assert bad == [(0,)]
     # the seed lexicon's Thai labels are found across the corpus, in most documents
-    docs_with_seed_mentions = _rows("th", home, """
-        SELECT count(DISTINCT m.doc_id) FROM mentions m JOIN concepts c USING (concept_id) WHERE c.source = 'seed'""")[0][0]
+    docs_with_seed_mentions = _rows(
+        "th",
+        home,
+        """
+        SELECT count(DISTINCT m.doc_id) FROM mentions m JOIN concepts c USING (concept_id) WHERE c.source = 'seed'""",
+    )[0][0]
     assert docs_with_seed_mentions >= 0.9 * n_files
-    diabetes = _rows("th", home, """
+    diabetes = _rows(
+        "th",
+        home,
+        """
         SELECT count(*) FROM mentions m JOIN labels l USING (concept_id)
-        WHERE l.lang = 'en' AND l.text = 'type 2 diabetes mellitus'""")[0][0]
+        WHERE l.lang = 'en' AND l.text = 'type 2 diabetes mellitus'""",
+    )[0][0]
     assert diabetes > 0
     sections = _rows("th", home, "SELECT count(DISTINCT section_path) FROM passages")[0][0]
     assert sections > n_files  # passages know their sections
@@ -202,7 +219,9 @@ def test_files_no_reader_takes_are_listed_with_the_reason(tmp_path, home):
     (corpus / "old-guideline.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     report = medkb.build("th", corpus=[corpus], home=home, embedder=None)
     assert [(Path(i["path"]).name, i["reason"]) for i in report.ignored] == [
-        ("figures.csv", "unsupported file type (.csv)"), ("old-guideline.doc", "unsupported file type (.doc)")]
+        ("figures.csv", "unsupported file type (.csv)"),
+        ("old-guideline.doc", "unsupported file type (.doc)"),
+    ]
     assert report.to_dict()["ignored"] == report.ignored
 
 

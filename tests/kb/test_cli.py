@@ -1,6 +1,7 @@
 """The `kb` command agrees with itself: an error (or finding nothing) is one line `error: ...`, or with
 --json one JSON object, on stderr, with exit status 1; a bug is a traceback; an option letter means one
 thing in every command; and a call with nothing to do finishes without loading the heavy libraries."""
+
 from __future__ import annotations
 
 import json
@@ -125,22 +126,28 @@ def test_a_missing_store_is_one_error_line(tmp_path, args):
     assert "kb build --lang th" in line
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["query", "x", "-k", "0"], "k must be from 1 to 1000, not 0"),
-    (["query", "x", "--mode", "fuzzy"], "unknown mode 'fuzzy'"),
-    (["query", "x", "--fusion", "max"], "unknown fusion 'max'"),
-    (["graph", "neighbors", "medkb:diabetes_mellitus", "--relation", "cousin"], "unknown relation 'cousin'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "x", "-k", "0"], "k must be from 1 to 1000, not 0"),
+        (["query", "x", "--mode", "fuzzy"], "unknown mode 'fuzzy'"),
+        (["query", "x", "--fusion", "max"], "unknown fusion 'max'"),
+        (["graph", "neighbors", "medkb:diabetes_mellitus", "--relation", "cousin"], "unknown relation 'cousin'"),
+    ],
+)
 def test_a_bad_option_value_is_one_error_line(built_home, args, message):
     assert message in error_line(kb(*args, "--lang", "th", "--home", built_home))
 
 
-@pytest.mark.parametrize("args", [
-    ["query", "--lang", "th"],  # no TEXT
-    ["stats", "--lang", "th", "--top", "-1"],  # was a DuckDB traceback: LIMIT cannot be negative
-    ["graph", "neighbors", "x", "--lang", "th", "--top", "-1"],  # silently dropped the last neighbour
-    ["build", "--lang", "th", "--workers", "0"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "--lang", "th"],  # no TEXT
+        ["stats", "--lang", "th", "--top", "-1"],  # was a DuckDB traceback: LIMIT cannot be negative
+        ["graph", "neighbors", "x", "--lang", "th", "--top", "-1"],  # silently dropped the last neighbour
+        ["build", "--lang", "th", "--workers", "0"],
+    ],
+)
 def test_what_typer_refuses_keeps_its_exit_status_2(tmp_path, args):
     result = kb(*args, "--home", tmp_path)
     assert result.exit_code == 2, result.output

@@ -2,6 +2,7 @@
 
 One LocalCluster serves the module, reached by its scheduler address as a real cluster would be.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """`kb build --workers N`: files processed by a pool of processes give the store a one-worker build gives."""
+
 from __future__ import annotations
 
 import json

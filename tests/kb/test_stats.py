@@ -1,4 +1,5 @@
 """`medkb.stats` and `kb stats`: one typed result, printed by --json under the keys it always had."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """A build says which of its language's steps the installed packages cannot run: English
 abbreviation detection needs scispacy (medkb[abbrev]), which the lucene environment cannot have."""
+
 from __future__ import annotations
 
 import json

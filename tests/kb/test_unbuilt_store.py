@@ -1,5 +1,6 @@
 """A store file that records no build (not made by `kb build`: an empty or foreign DuckDB file at the
 store's path) is refused with a UsageError that says how to make it, not a TypeError."""
+
 from __future__ import annotations
 
 from pathlib import Path

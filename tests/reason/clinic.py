@@ -4,6 +4,7 @@ Each case is what a sound model would reply at each stage; the synthesis reply c
 passages that hold the case's key phrase, so a test can check that the pipeline retrieved them.
 Written for medkb's tests; the clinical content is an illustration, not advice.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,7 +44,8 @@ class Case:
 
 THAI = Case(
     question=Question.with_options(
-        "ผู้ใหญ่ที่เป็นโรคหืดและต้องใช้ยาควบคุมอาการระยะยาว ควรได้รับยาใดเป็นหลัก", "th",
+        "ผู้ใหญ่ที่เป็นโรคหืดและต้องใช้ยาควบคุมอาการระยะยาว ควรได้รับยาใดเป็นหลัก",
+        "th",
         ["ยาพ่นซัลบูทามอลเพียงอย่างเดียว", "ยาสูดสเตียรอยด์", "ยาปฏิชีวนะ", "แอสไพริน"],
     ),
     english={
@@ -51,10 +53,12 @@ THAI = Case(
         "options": {"A": "Salbutamol inhaler alone", "B": "Inhaled corticosteroid", "C": "Antibiotics", "D": "Aspirin"},
     },
     reasoning={
-        "th": ("โรคหืดเป็นการอักเสบเรื้อรังของหลอดลม ยาควบคุมอาการคือยาสูดสเตียรอยด์ ไม่ควรใช้ซัลบูทามอลเพียงอย่างเดียว "
-               "ผู้ป่วยควรได้รับการติดตามที่คลินิกโรคหืดในโรงพยาบาลชุมชน", "B"),
-        "en": ("Asthma is chronic airway inflammation; inhaled corticosteroids are the controller treatment. "
-               "Salbutamol alone increases the risk of severe exacerbations. Spirometry confirms the diagnosis.", "B"),
+        "th": ("โรคหืดเป็นการอักเสบเรื้อรังของหลอดลม ยาควบคุมอาการคือยาสูดสเตียรอยด์ ไม่ควรใช้ซัลบูทามอลเพียงอย่างเดียว ผู้ป่วยควรได้รับการติดตามที่คลินิกโรคหืดในโรงพยาบาลชุมชน", "B"),
+        "en": (
+            "Asthma is chronic airway inflammation; inhaled corticosteroids are the controller treatment. "
+            "Salbutamol alone increases the risk of severe exacerbations. Spirometry confirms the diagnosis.",
+            "B",
+        ),
     },
     chains={
         "th": [("โรคหืด", "diagnosis"), ("ยาสูดสเตียรอยด์", "drug"), ("ซัลบูทามอล", "drug"), ("คลินิกโรคหืดในโรงพยาบาลชุมชน", "action")],
@@ -68,7 +72,8 @@ THAI = Case(
 
 JAPANESE = Case(
     question=Question.with_options(
-        "2週間以上続く咳と微熱があり結核が疑われる成人に、まず行うべき検査はどれか。", "ja",
+        "2週間以上続く咳と微熱があり結核が疑われる成人に、まず行うべき検査はどれか。",
+        "ja",
         ["喀痰の抗酸菌検査", "頭部MRI", "尿検査", "心電図"],
     ),
     english={
@@ -91,7 +96,8 @@ JAPANESE = Case(
 
 SWAHILI = Case(
     question=Question.with_options(
-        "Mgonjwa mwenye homa anashukiwa kuwa na malaria. Afanyiwe nini kabla ya kupewa dawa ya malaria?", "sw",
+        "Mgonjwa mwenye homa anashukiwa kuwa na malaria. Afanyiwe nini kabla ya kupewa dawa ya malaria?",
+        "sw",
         ["Kipimo cha haraka cha malaria (mRDT) au hadubini ya damu", "Apewe antibiotiki", "X-ray ya kifua", "Hakuna kipimo kinachohitajika"],
     ),
     english={

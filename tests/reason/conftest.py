@@ -1,4 +1,5 @@
 """Stores of the embedded corpora for the pipeline tests, and the local OpenAI-compatible server."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -8,6 +8,7 @@ answers from per-(stage, language) replies, and plays queued faults first.
 Run alone, it serves a case of tests/reason/clinic.py for `kb ask` by hand:
     python tests/reason/openai_stub.py --lang th --port 8011
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,11 +37,16 @@ class Response:
 def completion(content: str, finish_reason: str = "stop", request: dict | None = None) -> Response:
     """A chat completion, its token counts estimated from the characters (4 a token)."""
     prompt_chars = sum(len(m.get("content") or "") for m in (request or {}).get("messages", []))
-    return Response(body={
-        "id": "chatcmpl-stub", "object": "chat.completion", "created": 0, "model": (request or {}).get("model", "stub"),
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
-        "usage": {"prompt_tokens": prompt_chars // 4 + 1, "completion_tokens": len(content) // 4 + 1, "total_tokens": 0},
-    })
+    return Response(
+        body={
+            "id": "chatcmpl-stub",
+            "object": "chat.completion",
+            "created": 0,
+            "model": (request or {}).get("model", "stub"),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
+            "usage": {"prompt_tokens": prompt_chars // 4 + 1, "completion_tokens": len(content) // 4 + 1, "total_tokens": 0},
+        }
+    )
 
 
 def error(status: int, message: str, headers: dict | None = None) -> Response:

@@ -1,4 +1,5 @@
 """`kb ask` and `kb eval reason` from the shell, against the local OpenAI-compatible stub."""
+
 from __future__ import annotations
 
 import json
@@ -59,8 +60,21 @@ def test_kb_ask_fails_clearly_without_a_model(reason_home, monkeypatch):
 
 
 def test_kb_ask_fails_clearly_when_the_endpoint_is_down(reason_home):
-    result = kb("ask", "โรคหืดรักษาอย่างไร", "--lang", "th", "--model", "m", "--base-url", "http://127.0.0.1:9/v1",
-                "--home", str(reason_home), "--no-cache", "--max-retries", "1")
+    result = kb(
+        "ask",
+        "โรคหืดรักษาอย่างไร",
+        "--lang",
+        "th",
+        "--model",
+        "m",
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        "--home",
+        str(reason_home),
+        "--no-cache",
+        "--max-retries",
+        "1",
+    )
     assert result.exit_code == 1
     assert "error: the model endpoint http://127.0.0.1:9/v1 failed 2 times" in result.output
     assert "Traceback" not in result.output
@@ -91,8 +105,15 @@ def dataset_script() -> dict:
         return json.dumps({"score": 5 if good else 2, "rationale": "names the controller" if good else "vague"})
 
     replies = dict(THAI.replies)
-    replies.update({("translate", "th"): translate, ("reason", "th"): reason("th"), ("reason", "en"): reason("en"),
-                    ("synthesise", "th"): synthesise, ("judge", None): judge})
+    replies.update(
+        {
+            ("translate", "th"): translate,
+            ("reason", "th"): reason("th"),
+            ("reason", "en"): reason("en"),
+            ("synthesise", "th"): synthesise,
+            ("judge", None): judge,
+        }
+    )
     return replies
 
 

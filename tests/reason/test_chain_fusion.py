@@ -1,5 +1,6 @@
 """Position-aware fusion: every local concept is kept, paired ones with their counterparts,
 unpaired ones where the local reasoning put them."""
+
 from __future__ import annotations
 
 from medkb.reason.chain_fusion import fuse
@@ -20,7 +21,12 @@ def shape(steps) -> list[tuple]:
 def test_paired_concepts_join_their_counterparts_and_unpaired_follow_their_predecessor():
     steps = fuse(ENGLISH, THAI, links({0: 0, 1: 1}))
     assert shape(steps) == [
-        ("fever", ["ไข้"]), ("dengue", ["ไข้เลือดออก"]), (None, ["ใบมะละกอ"]), (None, ["อสม."]), ("platelet count", []), ("fluids", []),
+        ("fever", ["ไข้"]),
+        ("dengue", ["ไข้เลือดออก"]),
+        (None, ["ใบมะละกอ"]),
+        (None, ["อสม."]),
+        ("platelet count", []),
+        ("fluids", []),
     ]
     assert steps[2].placement == "after 'dengue', as in the local chain"
     assert [s.source for s in steps] == ["both", "both", "local", "local", "english", "english"]
@@ -29,7 +35,12 @@ def test_paired_concepts_join_their_counterparts_and_unpaired_follow_their_prede
 def test_a_leading_unpaired_concept_goes_before_the_first_paired_one_after_it():
     steps = fuse(ENGLISH, THAI, links({1: 3, 2: 2}))
     assert shape(steps) == [
-        ("fever", []), ("dengue", []), ("platelet count", ["ใบมะละกอ"]), (None, ["อสม."]), (None, ["ไข้"]), ("fluids", ["ไข้เลือดออก"]),
+        ("fever", []),
+        ("dengue", []),
+        ("platelet count", ["ใบมะละกอ"]),
+        (None, ["อสม."]),
+        (None, ["ไข้"]),
+        ("fluids", ["ไข้เลือดออก"]),
     ]
     assert steps[4].placement == "before 'fluids', as in the local chain"
     assert steps[3].placement == "after 'platelet count', as in the local chain"
@@ -38,8 +49,14 @@ def test_a_leading_unpaired_concept_goes_before_the_first_paired_one_after_it():
 def test_with_nothing_paired_local_concepts_keep_their_relative_positions():
     steps = fuse(ENGLISH, THAI, links({}))
     assert shape(steps) == [
-        (None, ["ไข้"]), ("fever", []), (None, ["ไข้เลือดออก"]), ("dengue", []),
-        (None, ["ใบมะละกอ"]), ("platelet count", []), (None, ["อสม."]), ("fluids", []),
+        (None, ["ไข้"]),
+        ("fever", []),
+        (None, ["ไข้เลือดออก"]),
+        ("dengue", []),
+        (None, ["ใบมะละกอ"]),
+        ("platelet count", []),
+        (None, ["อสม."]),
+        ("fluids", []),
     ]
 
 

@@ -1,4 +1,5 @@
 """The client against a real local HTTP server: retries, timeouts, refused formats, truncation, cache, concurrency."""
+
 from __future__ import annotations
 
 import threading

@@ -1,5 +1,6 @@
 """A passage that carries instructions: it reaches the model only as quoted data, the stage's
 instructions do not change, and a reply that obeys it is caught by validation and re-asked."""
+
 from __future__ import annotations
 
 import shutil

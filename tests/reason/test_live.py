@@ -5,6 +5,7 @@
 A real model's words cannot be asserted; what the pipeline guarantees can: a valid option letter,
 citations only of the passages it gave, every stage traced, and tokens counted.
 """
+
 from __future__ import annotations
 
 import os

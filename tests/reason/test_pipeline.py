@@ -1,5 +1,6 @@
 """The whole pipeline over real HTTP (the openai client against the local stub), in Thai, Japanese
 and Swahili, over stores built from the embedded corpora and aligned to English; and its faults."""
+
 from __future__ import annotations
 
 import json
@@ -133,6 +134,7 @@ def test_the_direct_baseline_is_one_call(reason_home, serve, client_of):
 
 
 # Faults: each ends in a correct result or a clear error.
+
 
 def test_429_then_success(reason_home, serve, client_of):
     server = serve(THAI.replies, faults={("reason", "th"): [error(429, "rate limited")]})

@@ -1,4 +1,5 @@
 """`eval_reason` in Python against the local OpenAI-compatible stub: a failed item is recorded and the run goes on."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,10 @@ OPEN_ITEMS = [
 
 
 def test_a_failed_judgement_is_recorded_as_an_error_and_the_run_goes_on(reason_home, serve, tmp_path):
-    replies = {("reason", "th"): json.dumps({"reasoning": "ยาสูดสเตียรอยด์ควบคุมการอักเสบ", "answer": "ยาสูดสเตียรอยด์"}, ensure_ascii=False),
-               ("judge", None): json.dumps({"score": 4, "rationale": "names the controller"})}
+    replies = {
+        ("reason", "th"): json.dumps({"reasoning": "ยาสูดสเตียรอยด์ควบคุมการอักเสบ", "answer": "ยาสูดสเตียรอยด์"}, ensure_ascii=False),
+        ("judge", None): json.dumps({"score": 4, "rationale": "names the controller"}),
+    }
     server = serve(replies, faults={("judge", None): [error(500, "the judge is overloaded")]})  # the first judgement only
     data = tmp_path / "open.jsonl"
     data.write_text("\n".join(json.dumps(item, ensure_ascii=False) for item in OPEN_ITEMS), encoding="utf-8")

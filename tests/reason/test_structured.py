@@ -1,4 +1,5 @@
 """Replies to objects: JSON extraction, schema validation, re-asking with the error; answers and roles normalised."""
+
 from __future__ import annotations
 
 import json
@@ -13,20 +14,29 @@ from openai_stub import completion
 MESSAGES = [{"role": "system", "content": "Reason."}, {"role": "user", "content": "{}"}]
 
 
-@pytest.mark.parametrize(("reply", "expected"), [
-    ('{"a": 1}', {"a": 1}),
-    ('Sure!\n```json\n{"a": "x}"}\n```\nDone.', {"a": "x}"}),
-    ('The answer is {"a": {"b": [1, 2]}} as asked.', {"a": {"b": [1, 2]}}),
-    ('[1, 2] and then {"a": 2}', {"a": 2}),
-])
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ('{"a": 1}', {"a": 1}),
+        ('Sure!\n```json\n{"a": "x}"}\n```\nDone.', {"a": "x}"}),
+        ('The answer is {"a": {"b": [1, 2]}} as asked.', {"a": {"b": [1, 2]}}),
+        ('[1, 2] and then {"a": 2}', {"a": 2}),
+    ],
+)
 def test_json_is_found_where_models_put_it(reply, expected):
     assert extract_json(reply) == expected
 
 
-@pytest.mark.parametrize(("reply", "problem"), [
-    ("", "the reply is empty"), ("no json here", "no JSON object"), ("[1, 2]", "no JSON object"),
-    ('{"a": 1', "not valid JSON"), ('{"items": [{"a": 1},', "not valid JSON"),  # cut short: not its inner object
-])
+@pytest.mark.parametrize(
+    ("reply", "problem"),
+    [
+        ("", "the reply is empty"),
+        ("no json here", "no JSON object"),
+        ("[1, 2]", "no JSON object"),
+        ('{"a": 1', "not valid JSON"),
+        ('{"items": [{"a": 1},', "not valid JSON"),  # cut short: not its inner object
+    ],
+)
 def test_a_reply_without_a_json_object_is_an_error(reply, problem):
     with pytest.raises(ValueError, match=problem):
         extract_json(reply)

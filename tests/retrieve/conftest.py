@@ -1,4 +1,5 @@
 """The Thai knowledge base of the shared built stores (tests/conftest.py), opened once."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """The retriever adapters through their real libraries: LangChain's `invoke`, LlamaIndex's `retrieve`
 and a Haystack Pipeline. Each must return what `KnowledgeBase.search` returns, in the library's types."""
+
 from __future__ import annotations
 
 import asyncio

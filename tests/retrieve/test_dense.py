@@ -1,4 +1,5 @@
 """Dense search: exact inner products over memory-mapped vectors, and the approximate index."""
+
 from __future__ import annotations
 
 import re
@@ -40,10 +41,7 @@ def test_the_approximate_index_recalls_what_exact_search_finds(tmp_path):
     assert (tmp_path / ANN_FILE).exists()
     approximate, exact = DenseIndex.load(tmp_path), DenseIndex(vectors)
     queries = clustered(20_100)[20_000:]
-    recall = np.mean([
-        len(set(top_k(approximate.scores(q, depth=10), 10).tolist()) & set(top_k(exact.scores(q), 10).tolist())) / 10
-        for q in queries
-    ])
+    recall = np.mean([len(set(top_k(approximate.scores(q, depth=10), 10).tolist()) & set(top_k(exact.scores(q), 10).tolist())) / 10 for q in queries])
     assert recall >= 0.9
     # Candidates are re-scored exactly: the scores it reports are true cosines.
     q = queries[0]
@@ -100,7 +98,8 @@ def test_faiss_threads_wait_passively_and_the_environment_is_left_as_it_was(run_
         build_ann(np.eye(64, dtype=np.float32))
         print(dict(os.environ) == before)
         """,
-        OMP_WAIT_POLICY=None, OMP_DISPLAY_ENV="verbose",  # each OpenMP runtime prints its settings as it starts
+        OMP_WAIT_POLICY=None,
+        OMP_DISPLAY_ENV="verbose",  # each OpenMP runtime prints its settings as it starts
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"]

@@ -1,5 +1,6 @@
 """`kb eval retrieve`: the metrics, the queries file and its errors, on the embedded Thai store
 and on NANDO documents of the development data."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,12 @@ THAI_QUERIES = [
     {"qid": "dengue-th", "query": "ไข้เลือดออก อาการเตือน", "relevant": ["dengue-diagnosis", "dengue-treatment"]},
     {"qid": "dengue-en", "query": "dengue warning signs", "relevant": ["dengue-diagnosis", "dengue-treatment"]},
     # "treatment" names no concept, so only the dense ranker carries it into Thai: any TB document counts.
-    {"qid": "tb-en", "query": "tuberculosis treatment", "relevant": ["tuberculosis-treatment", "tuberculosis-diagnosis", "tuberculosis-prevention"],
-     "grades": {"tuberculosis-treatment": 2}},
+    {
+        "qid": "tb-en",
+        "query": "tuberculosis treatment",
+        "relevant": ["tuberculosis-treatment", "tuberculosis-diagnosis", "tuberculosis-prevention"],
+        "grades": {"tuberculosis-treatment": 2},
+    },
     {"qid": "asthma-th", "query": "ยาสูดคอร์ติโคสเตียรอยด์ โรคหืด", "relevant": ["asthma-treatment"]},
 ]
 

@@ -1,4 +1,5 @@
 """Query concepts found across languages on the embedded stores: which spans of a query count."""
+
 from __future__ import annotations
 
 import pytest

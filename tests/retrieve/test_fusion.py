@@ -1,4 +1,5 @@
 """Rank fusion: reciprocal rank (k = 60) and min-max normalised scores."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,5 +1,6 @@
 """The retrieval index beside a store: built with the store, rebuilt when the store changes,
 passage vectors carried over for unchanged text, the old index kept until the new one is whole."""
+
 from __future__ import annotations
 
 import json
@@ -42,9 +43,7 @@ def test_build_leaves_a_current_index_with_every_passage(small_home):
     assert index.dense.vectors.shape == (len(passages), 512)  # USE vectors
     assert np.allclose(np.linalg.norm(index.dense.vectors, axis=1), 1, atol=1e-3)
     with database.open_existing("en", home) as con:
-        stored = con.execute(
-            "SELECT p.text, p.section_path, d.title FROM passages p JOIN documents d USING (doc_id) ORDER BY p.doc_id, p.ordinal"
-        ).fetchall()
+        stored = con.execute("SELECT p.text, p.section_path, d.title FROM passages p JOIN documents d USING (doc_id) ORDER BY p.doc_id, p.ordinal").fetchall()
     assert [index.record(row) for row in range(len(stored))] == [(t, list(s), title) for t, s, title in stored]
     rows, counts = index.concept_postings("medkb:dengue_fever")
     assert len(rows) and all(index.doc_ids[r] == "dengue" for r in rows.tolist()) and counts.min() >= 1

@@ -1,5 +1,6 @@
 """Korean search over the embedded Korean corpus: a noun is found whatever particle follows it,
 and a two-syllable noun whose last syllable is also a particle stays whole."""
+
 from __future__ import annotations
 
 import pytest

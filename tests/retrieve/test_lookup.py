@@ -1,5 +1,6 @@
 """Concept lookup: term -> concepts -> labels in every language, aligned concepts with their
 evidence, graph neighbours, evidence passages."""
+
 from __future__ import annotations
 
 import shutil

@@ -6,6 +6,7 @@ length in one byte (exact below 24 terms, a few per cent off above), rounds scor
 with that formula computed here from the same terms, exactly; and its rankings with bm25s's, which
 may differ where two passages' scores are closer than the length quantisation.
 """
+
 from __future__ import annotations
 
 import json

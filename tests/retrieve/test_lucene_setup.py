@@ -3,6 +3,7 @@ and an index build that fails leaving the previous index in place.
 
 The traps are shown for real, each in a fresh Python process (a JVM starts once per process):
 pyserini imported as it is fails, and imported through retrieve.lucene_jvm works."""
+
 from __future__ import annotations
 
 import sys
@@ -58,7 +59,8 @@ def test_through_medkb_the_jvm_is_java_21_and_java_home_is_left_as_it_was(run_py
         lucene().LuceneSearcher
         print(java_class("java.lang.System").getProperty("java.version"), os.environ.get("JAVA_HOME"))
         """,
-        JAVA_HOME=java_home, OPENAI_API_KEY="sk-user",
+        JAVA_HOME=java_home,
+        OPENAI_API_KEY="sk-user",
     )
     assert result.returncode == 0, result.stderr
     version, java_home_after = result.stdout.split()

@@ -1,5 +1,6 @@
 """Hybrid search over the embedded Thai and English knowledge bases: same-language, cross-language,
 explanations, modes, fusion and input checks."""
+
 from __future__ import annotations
 
 import pytest

@@ -3,6 +3,7 @@
 Here rather than beside tests/test_cli_docs.py so that it shares the session's indexed stores
 (tests/retrieve/conftest.py) with the search and adapter tests instead of building them again.
 """
+
 from __future__ import annotations
 
 import json

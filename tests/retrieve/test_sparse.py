@@ -1,4 +1,5 @@
 """BM25 scores: medkb's weighted scorer against raw bm25s and against rank-bm25, the reference."""
+
 from __future__ import annotations
 
 import bm25s

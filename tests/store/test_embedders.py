@@ -1,4 +1,5 @@
 """The offline multilingual embedders (ingest.embedders): shapes, meaning, languages, errors and the cache."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -105,7 +106,8 @@ def test_the_embedders_leave_the_environment_as_it_was_and_their_openmp_threads_
             get_embedder(name).encode(["fever"])
         print(dict(os.environ) == before)
         """,
-        OMP_WAIT_POLICY=policy, OMP_DISPLAY_ENV="verbose",  # each OpenMP runtime prints its settings as it starts
+        OMP_WAIT_POLICY=policy,
+        OMP_DISPLAY_ENV="verbose",  # each OpenMP runtime prints its settings as it starts
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"]
@@ -144,7 +146,9 @@ def test_a_sentence_transformers_model_not_on_disk_is_not_requested_even_after_t
         except UsageError:
             print([path for path in requested if "no-such-model" in path], "HF_HUB_OFFLINE" in os.environ)
         """,
-        HF_HUB_OFFLINE=None, TRANSFORMERS_OFFLINE=None, HF_HOME=str(tmp_path / "hf"),
+        HF_HUB_OFFLINE=None,
+        TRANSFORMERS_OFFLINE=None,
+        HF_HOME=str(tmp_path / "hf"),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["[]", "False"]

@@ -1,5 +1,6 @@
 """store.environment: a variable set for a block, then as it was, also when the block raises or
 another thread sets it at the same time."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The store's schema: the values its columns hold are the ones it names."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,4 +16,3 @@ def test_a_build_writes_every_label_kind_and_no_other(tmp_path):
     with database.open_existing("en", tmp_path) as con:
         written = {kind for (kind,) in con.execute("SELECT DISTINCT kind FROM labels").fetchall()}
     assert written == set(LABEL_KINDS)
-
