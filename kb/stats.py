@@ -8,6 +8,7 @@ from pathlib import Path
 
 from medkb.store import database
 from medkb.store.results import Result
+from medkb.store.schema import NAME_KINDS
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,12 @@ def stats(lang: str, *, home: str | Path | None = None, top: int = 10) -> Stats:
         by_source = dict(con.execute("SELECT source, count(*) FROM concepts GROUP BY source ORDER BY source").fetchall())
         top_concepts = con.execute(
             """
-            SELECT m.concept_id, any_value(l.text) FILTER (WHERE l.lang = ? AND l.kind IN ('preferred', 'discovered')),
+            SELECT m.concept_id, any_value(l.text) FILTER (WHERE l.lang = ? AND list_contains(?, l.kind)),
                    count(DISTINCT (m.passage_id, m.start_char)) AS n
             FROM mentions m LEFT JOIN labels l USING (concept_id)
             GROUP BY m.concept_id ORDER BY n DESC, m.concept_id LIMIT ?
             """,
-            [lang, top],
+            [lang, list(NAME_KINDS), top],
         ).fetchall()
         return Stats(
             lang=lang,

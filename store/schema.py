@@ -45,6 +45,8 @@ RELATIONS = {"same_as": "same_as", "broader": "narrower", "narrower": "broader",
 # - synonym: another name a terminology gives;
 # - abbreviation: a short form, defined in the corpus or given by a terminology.
 LABEL_KINDS = ("preferred", "discovered", "synonym", "abbreviation")
+# A concept's own name: a terminology's preferred label, or a discovered term's text.
+NAME_KINDS = LABEL_KINDS[:2]
 # Full forms: alignment and its known translation pairs leave short forms out, as one short form
 # ("MS") stands for several concepts; abbreviation_of edges link it to its long form's concept.
 FULL_FORM_KINDS = ("preferred", "discovered", "synonym")
