@@ -171,7 +171,7 @@ def test_bad_build_settings_are_a_usage_error_before_any_work(tmp_path, settings
 
 def test_each_option_letter_means_one_option_in_every_command():
     meanings = defaultdict(set)
-    for _words, command in commands():
+    for _, command in commands():
         for param in (p for p in command.params if p.param_type_name == "option"):
             names = param.opts + param.secondary_opts
             long_name = next(name for name in names if name.startswith("--"))
@@ -184,14 +184,14 @@ def test_each_option_letter_means_one_option_in_every_command():
 def loaded_heavy_modules(tmp_path, *args, heavy=HEAVY) -> tuple[int, str, list[str]]:
     """Exit status, output and the modules of `heavy` loaded of `kb ARGS` run in a fresh interpreter."""
     probe = (
-        "import sys\nfrom medkb.kb.cli.app import app\nstatus = 0\n"
+        "import json, sys\nfrom medkb.kb.cli.app import app\nstatus = 0\n"
         "try:\n    app(sys.argv[1:])\nexcept SystemExit as end:\n    status = end.code\n"
-        f"print(status, sorted(m for m in {heavy!r} if m in sys.modules), sep='\\t')\n"
+        f"print(json.dumps([status, sorted(m for m in {heavy!r} if m in sys.modules)]))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe, *map(str, args)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     *output, last = done.stdout.splitlines()
-    status, modules = last.split("\t")
-    return int(status), "\n".join(output) + done.stderr, json.loads(modules.replace("'", '"'))
+    status, modules = json.loads(last)
+    return status, "\n".join(output) + done.stderr, modules
 
 
 def test_a_no_change_build_loads_no_tokenizer_embedder_or_bm25(built_home, tmp_path):
