@@ -13,6 +13,7 @@ own output, which favours methods that work as it does (readability-lxml is its 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import sys
@@ -87,10 +88,22 @@ METHODS: dict[str, Callable[[str], str]] = {
 }
 
 
+# The library each method needs (medkb's own needs only medkb): the others are not medkb's dependencies.
+_LIBRARIES = {"trafilatura": "trafilatura", "readability-lxml": "readability", "justext": "justext"}
+
+
+def installed(method: str) -> bool:
+    library = _LIBRARIES.get(method)
+    return library is None or importlib.util.find_spec(library) is not None
+
+
 def measure(pages: Path, methods: list[str]) -> dict:
     results: dict[str, dict] = {}
     folders = sorted(p for p in pages.iterdir() if (p / "source.html").exists() and _reference(p).exists())
     for name in methods:
+        if not installed(name):
+            print(f"{name}: not installed (pip install {name}); left out", file=sys.stderr)
+            continue
         rows, seconds = [], 0.0
         for folder in folders:
             source = (folder / "source.html").read_text(encoding="utf-8", errors="replace")

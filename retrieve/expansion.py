@@ -92,7 +92,7 @@ class ConceptExpander:
     def _matcher(self, store_lang: str, label_lang: str) -> TermMatcher:
         key = (store_lang, label_lang)
         if key not in self._matchers:
-            self._matchers[key] = TermMatcher(label_lang, self._store_labels(store_lang).by_lang.get(label_lang, []))
+            self._matchers[key] = TermMatcher(label_lang, self._store_labels(store_lang).by_lang.get(label_lang, []), typed=True)
         return self._matchers[key]
 
     def _aligned(self, query_lang: str, concept_id: str) -> list[tuple[str, float, tuple[str, ...]]]:

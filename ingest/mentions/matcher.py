@@ -36,7 +36,7 @@ from functools import lru_cache
 import ahocorasick
 
 from medkb.ingest.mentions.label_policy import case_sensitive, is_generic
-from medkb.ingest.segment.dictionaries import known_words
+from medkb.ingest.segment.dictionaries import known_words, stop_words
 from medkb.ingest.segment.korean import is_particle
 from medkb.ingest.segment.normalize import normalize, normalize_with_offsets
 from medkb.ingest.segment.tokenize import Token, tokenize
@@ -66,17 +66,20 @@ def matchable(norm_label: str) -> bool:
 class TermMatcher:
     """Finds labels of one language's concepts in text of that language."""
 
-    def __init__(self, lang: str, labels: Iterable[tuple[str, str]]):
-        """`labels` holds (label text, concept id) pairs."""
+    def __init__(self, lang: str, labels: Iterable[tuple[str, str]], typed: bool = False):
+        """`labels` holds (label text, concept id) pairs. `typed`: the text is what a user typed (a query),
+        where "hiv" and "copd" mean HIV and COPD: abbreviation-shaped labels match in any case there,
+        except where they are one of the language's stop words ("as", "or", "was")."""
         self.lang = get_language(lang).code
         self._concepts: dict[str, set[str]] = defaultdict(set)
         # Case-sensitive labels by their normalised form: {NFKC label: concepts} for each.
         self._exact: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        stops = stop_words(self.lang) if typed else frozenset()
         for text, concept_id in labels:
             norm = _matching_form(text)
             if not matchable(norm) or is_generic(self.lang, norm):
                 continue
-            if case_sensitive(text):
+            if case_sensitive(text) and (not typed or norm in stops):
                 form = unicodedata.normalize("NFKC", text).strip()
                 for written in {form, form.upper()}:  # HbA1c also as HBA1C, as text in capitals has it
                     self._exact[norm][written].add(concept_id)

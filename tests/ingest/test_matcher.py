@@ -104,3 +104,11 @@ def test_a_hyphen_and_a_space_are_the_same_to_the_matcher():
     labels = [("ataxia telangiectasia", "AT"), ("Wiskott-Aldrich syndrome", "WAS")]
     text = "ataxia-telangiectasia and Wiskott Aldrich syndrome"
     assert found("en", labels, text) == [("ataxia-telangiectasia", ("AT",)), ("Wiskott Aldrich syndrome", ("WAS",))]
+
+
+def test_what_a_user_types_finds_abbreviations_in_any_case_but_stop_words():
+    labels = [("HIV", "HIV"), ("COPD", "COPD"), ("AS", "AS")]
+    matcher = TermMatcher("en", labels, typed=True)
+    query = "hiv and copd as a smoker"
+    assert [(query[m.start : m.end], m.concept_ids) for m in matcher.find(query, tokenize("en", query))] == [("hiv", ("HIV",)), ("copd", ("COPD",))]
+    assert found("en", labels, query) == []  # in a document, only as written

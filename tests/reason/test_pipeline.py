@@ -74,7 +74,7 @@ def test_evidence_is_ranked_by_reciprocal_rank_over_the_searches_that_found_it(r
     # for each search that found it, so of two found as often, the one ranked higher comes first:
     # th:asthma-follow-up#0 before th:asthma-diagnosis#0, both found by 5 of the 15 searches.
     answer = ask(reason_home, serve(THAI.replies), client_of)
-    stores = {lang: KnowledgeBase(lang, reason_home) for lang in ("th", "en")}
+    stores = {lang: KnowledgeBase(lang, home=reason_home) for lang in ("th", "en")}
     try:
         expected = [sum(1 / (60 + rank_in(stores, search, p.id)) for search in p.found_by) for p in answer.passages]
     finally:

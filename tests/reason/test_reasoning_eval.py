@@ -24,11 +24,12 @@ def test_a_failed_judgement_is_recorded_as_an_error_and_the_run_goes_on(reason_h
     data.write_text("\n".join(json.dumps(item, ensure_ascii=False) for item in OPEN_ITEMS), encoding="utf-8")
     config = ModelConfig(model="stub", base_url=server.base_url, api_key="test", max_retries=0)
 
-    report = eval_reason(data, reason_home, config, methods=("direct",), per_item=True)
+    report = eval_reason(data, home=reason_home, config=config, methods=("direct",), per_item=True)
 
-    first, second = (item["direct"] for item in report["items"])
+    assert report.items is not None
+    first, second = (item["direct"] for item in report.items)
     assert "the judge is overloaded" in first["error"] and first["correct"] is None and "judge" not in first
     assert second["judge"] == 4 and "error" not in second
-    summary = report["methods"]["direct"]
-    assert (summary["errors"], summary["judged"], summary["judge_mean"]) == (1, 1, 4.0)
+    summary = report.methods["direct"]
+    assert (summary.errors, summary.judged, summary.judge_mean) == (1, 1, 4.0)
     assert server.stages() == ["reason:th", "judge", "reason:th", "judge"]

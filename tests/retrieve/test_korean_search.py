@@ -20,7 +20,7 @@ def korean_home(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def korean(korean_home):
-    with KnowledgeBase("ko", korean_home, embedder=None) as kb:
+    with KnowledgeBase("ko", home=korean_home, embedder=None) as kb:
         yield kb
 
 
