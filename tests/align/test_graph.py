@@ -194,7 +194,10 @@ def test_cli_neighbors_prints_the_english_label(concepts, graph_home):
 
 def test_cli_export(graph_home, tmp_path):
     result = CliRunner().invoke(graph_app, ["export", str(tmp_path / "g.out"), "--format", "graphml", "--home", str(graph_home)])
-    assert result.exit_code == 0 and nx.read_graphml(tmp_path / "g.out").number_of_nodes() > 1000
+    exported = nx.read_graphml(tmp_path / "g.out")
+    whole = graph(home=graph_home).graph
+    assert result.exit_code == 0 and exported.number_of_nodes() == whole.number_of_nodes() > 500
+    assert exported.number_of_edges() == whole.number_of_edges()
 
 
 @pytest.mark.parametrize("name", ["stats", "neighbors", "export"])
