@@ -94,7 +94,8 @@ def test_type_checkers_see_every_public_name_where_it_is_defined():
 
 def test_the_type_information_is_installed_with_the_package():
     # PEP 561: a type checker reads an installed package's annotations only if it ships py.typed.
-    pyproject = (INIT.parent / "pyproject.toml").read_text(encoding="utf-8")
+    # pyproject is the checkout's; py.typed is looked for where medkb is installed (site-packages in CI).
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
     package_data = pyproject.split("[tool.setuptools.package-data]", 1)[1].split("\n[", 1)[0]
     assert re.search(r'^medkb = \[[^]]*"py\.typed"', package_data, re.MULTILINE)
     assert (INIT.parent / "py.typed").is_file()
