@@ -59,11 +59,13 @@ def read(path: Path, data: bytes, options: ReadOptions) -> ReadResult:
     title = _title(page)
     _drop(page, _UNSEEN)
     main, metadata = _main_text(path, page)
-    own = _PageText.of(_main_content(_drop(page, _FURNITURE)))
-    if main is not None and not _flattened(main, own):
+    # medkb's own reading is made only where it may be used: no main text, or trafilatura's one-paragraph fallback.
+    own = _PageText.of(_main_content(_drop(page, _FURNITURE))) if main is None or _one_paragraph(main) else None
+    if main is not None and (own is None or not _flattened(main, own)):
         title = metadata.pop("title", "") or title
         text, sections = _PageText.of([main])
     else:
+        assert own is not None
         text, sections = own
     return ReadResult([Document(None, title, text, sections, metadata)])
 
@@ -74,12 +76,14 @@ def _drop(page: lxml.html.HtmlElement, elements: str) -> lxml.html.HtmlElement:
     return page
 
 
-def _flattened(main: lxml.html.HtmlElement, own: tuple[str, list[Section]]) -> bool:
-    """Whether trafilatura fell back to running a short page's blocks into one paragraph, losing the
-    headings that medkb's own rules keep, without leaving out much: then medkb's reading is the better."""
+def _one_paragraph(main: lxml.html.HtmlElement) -> bool:
     blocks = [child for child in main if isinstance(child.tag, str)]
-    if len(blocks) != 1 or blocks[0].tag != "p":
-        return False
+    return len(blocks) == 1 and blocks[0].tag == "p"
+
+
+def _flattened(main: lxml.html.HtmlElement, own: tuple[str, list[Section]]) -> bool:
+    """Whether trafilatura's one paragraph (its fallback for short pages) lost the headings that medkb's
+    own rules keep, without those rules reading much more: then medkb's reading is the better."""
     own_text, own_sections = own
     headed = any(section.path for section in own_sections)
     return headed and len(own_text.split()) <= _MAX_OWN_SHARE * len(main.text_content().split())

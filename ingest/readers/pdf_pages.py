@@ -51,7 +51,7 @@ class CleanPart:
 def clean_pages(pages: list[PageText]) -> list[CleanPart]:
     lines = [page.text.split("\n") for page in pages]
     running = _running_lines(lines)
-    lines = [[line for i, line in enumerate(page) if not _is_edge_noise(page, i, running)] for page in lines]
+    lines = [_without_edge_noise(page, running) for page in lines]
     texts = _join_hyphenated(["\n".join(page) for page in lines])
     return list(_split_references([PageText(p.number, t) for p, t in zip(pages, texts)]))
 
@@ -87,10 +87,14 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
     return running
 
 
-def _is_edge_noise(page: list[str], index: int, running: set[str]) -> bool:
-    if index not in _edge_indexes(page):
-        return False
-    return _key(page[index]) in running or bool(_PAGE_NUMBER.match(page[index].strip()))
+def _without_edge_noise(page: list[str], running: set[str]) -> list[str]:
+    """The page's lines less its running lines and page numbers, which only its edges are searched for."""
+    edges = set(_edge_indexes(page))
+    return [line for i, line in enumerate(page) if i not in edges or not _is_noise(line, running)]
+
+
+def _is_noise(line: str, running: set[str]) -> bool:
+    return _key(line) in running or bool(_PAGE_NUMBER.match(line.strip()))
 
 
 def _join_hyphenated(texts: list[str]) -> list[str]:
